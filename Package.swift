@@ -1,0 +1,32 @@
+// swift-tools-version: 6.1
+// Allot: a resource-allocation engine for shared clusters.
+//
+// No package dependencies: only the toolchain's Foundation, Dispatch, Synchronization and Glibc.
+// Swift 6 language mode (strict concurrency) everywhere.
+import PackageDescription
+
+/// `ALLOT_INTERNAL_CHECKS` compiles the engine's invariant checks (resource accounting, sorter
+/// order) into debug builds, so that `swift test` runs with them; release builds run without.
+let internalChecks: [SwiftSetting] = [
+  .define("ALLOT_INTERNAL_CHECKS", .when(configuration: .debug))
+]
+
+let package = Package(
+  name: "Allot",
+  products: [
+    .library(name: "Allot", targets: ["Allot"]),
+    .executable(name: "allot-bench", targets: ["AllotBench"]),
+  ],
+  targets: [
+    // The engine: resources, cluster state, hierarchical DRF, the offer cycle.
+    .target(name: "Allot", swiftSettings: internalChecks),
+    // allot-bench: the benchmark driver (the README's main command).
+    .executableTarget(
+      name: "AllotBench",
+      dependencies: ["Allot"],
+      path: "Benchmarks/AllotBench"
+    ),
+    .testTarget(name: "AllotTests", dependencies: ["Allot"], swiftSettings: internalChecks),
+  ],
+  swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,331 @@
+extension Engine {
+  /// Checked reservations of an agent: role name, role path validity, amounts.
+  struct ResolvedReservation {
+    var name: String
+    var amount: ScalarVector
+  }
+
+  func validateReservations(
+    _ list: [(String, ResourceSpec)], registry reg: inout ResourceRegistry, field: String
+  ) throws(AllotError) -> [ResolvedReservation] {
+    var out: [ResolvedReservation] = []
+    var seen = Set<String>()
+    for (name, spec) in list {
+      let f = "\(field).\(name)"
+      try Validate.role(name, field: f)
+      if !seen.insert(name).inserted { throw .invalid(f, "reservation for '\(name)' is given twice") }
+      let (v, _) = try reg.resolveScalars(spec, field: f)
+      out.append(ResolvedReservation(name: name, amount: v))
+    }
+    return out
+  }
+
+  /// `resources` must hold the sum of the reservations.
+  func checkReservationsFit(
+    _ res: [ResolvedReservation], total: Resources, registry reg: ResourceRegistry, field: String
+  ) throws(AllotError) {
+    var sum = ScalarVector()
+    for r in res { sum += r.amount }
+    if !total.scalars.covers(sum) {
+      for i in 0..<max(sum.width, total.scalars.width) where sum[i] > total.scalars[i] {
+        let name = reg.names.scalarNames[i]
+        throw .invalid(
+          field,
+          "reservations hold more \(name) (\(Quantity(milli: sum[i]))) than the agent has "
+            + "(\(Quantity(milli: total.scalars[i])))")
+      }
+    }
+  }
+
+  /// Throws `quotaExceeded` when the reservations `adding` (by role name) minus `removing`
+  /// would take a role with a limit past it, in a resource whose reservations grow.
+  func checkReservationLimits(
+    adding: [(String, ScalarVector)], removing: [(RoleIndex, ScalarVector)], field: String
+  ) throws(AllotError) {
+    for xi in 0..<roles.count where roles.limitMask[xi] != 0 {
+      let x = RoleIndex(xi)
+      let prefix = roles.names[xi]
+      var delta = ScalarVector()
+      for (name, amount) in adding where name == prefix || name.hasPrefix(prefix + "/") {
+        delta += amount
+      }
+      for (r, amount) in removing where roles.isAncestorOrSelf(x, of: r) { delta -= amount }
+      let after = roles.consumption[xi] + delta
+      var m = roles.limitMask[xi]
+      while m != 0 {
+        let k = m.trailingZeroBitCount
+        m &= m - 1
+        if delta[k] > 0, after[k] > roles.limit[xi][k] {
+          throw AllotError(
+            .quotaExceeded, field: field,
+            "the reservations would take role '\(prefix)' past its \(registry.names.scalarNames[k]) "
+              + "limit of \(Quantity(milli: roles.limit[xi][k]))")
+        }
+      }
+    }
+  }
+
+  /// Adds an agent.
+  ///
+  /// Checks, in order: the id, hostname, resources, labels, taints and reservations
+  /// (`invalidParams`), a duplicate id (`conflict`), then quota limits for the reservations
+  /// (`quotaExceeded`).
+  ///
+  /// - Complexity: O(r + l) in the resources and labels named; amortised O(1) otherwise.
+  public mutating func addAgent(_ spec: AgentSpec) throws(AllotError) {
+    try Validate.id(spec.id, field: "id")
+    if let h = spec.hostname { try Validate.id(h, field: "hostname") }
+    var reg = registry
+    let (total, sm, rm) = try reg.resolveAgentResources(spec.resources, field: "resources")
+    let labels = try Validate.labels(spec.labels, field: "labels")
+    try Validate.taints(spec.taints, field: "taints")
+    let res = try validateReservations(spec.reservations, registry: &reg, field: "reservations")
+    try checkReservationsFit(res, total: total, registry: reg, field: "reservations")
+    try checkTotalOverflow(adding: total.scalars, removing: .zero, registry: reg)
+    if agents.byId[spec.id] != nil {
+      throw AllotError(.conflict, field: "id", "agent '\(spec.id)' already exists")
+    }
+    try checkReservationLimits(
+      adding: res.map { ($0.name, $0.amount) }, removing: [],
+      field: "reservations")
+    // Commit.
+    registry = reg
+    let a = agents.allocateSlot()
+    agents.ids[a.i] = spec.id
+    agents.hostnames[a.i] = spec.hostname ?? spec.id
+    agents.byId[spec.id] = a
+    agents.alive[a.i] = true
+    agents.order.append(a)
+    agents.total[a.i] = total
+    agents.scalarMask[a.i] = sm
+    agents.rangeMask[a.i] = rm
+    var reservations: [Reservation] = []
+    var reservedSum = ScalarVector()
+    for r in res where !r.amount.isZero {
+      let ri = internRole(r.name)
+      reservations.append(Reservation(role: ri, amount: r.amount, held: .zero))
+      reservedSum += r.amount
+      addReservedTotal(ri, r.amount, sign: 1)
+    }
+    agents.reservations[a.i] = reservations
+    agents.unreservedFree[a.i] = total.scalars - reservedSum
+    agents.freeRanges[a.i] = total.ranges
+    agents.allocated[a.i] = .empty
+    agents.offered[a.i] = .empty
+    agents.labels[a.i] = labels
+    agents.taints[a.i] = spec.taints
+    agents.draining[a.i] = false
+    agents.gpu[a.i] = gpuAmount(total.scalars) > 0
+    agents.offers[a.i] = []
+    agents.filters[a.i] = []
+    agents.tasks[a.i] = []
+    clusterTotal += total.scalars
+    orderDirty = true
+    checkInvariantsIfEnabled()
+  }
+
+  func gpuAmount(_ v: ScalarVector) -> Int64 {
+    guard let g = registry.scalarIndex("gpus") else { return 0 }
+    return v[g]
+  }
+
+  func checkTotalOverflow(adding: ScalarVector, removing: ScalarVector, registry reg: ResourceRegistry)
+    throws(AllotError)
+  {
+    let after = clusterTotal + adding - removing
+    for i in 0..<after.width where after[i] > Quantity.maxMilli {
+      let name = reg.names.scalarNames[i]
+      throw .invalid(
+        "resources.\(name)", "the cluster's total \(name) would exceed 2^53/1000")
+    }
+  }
+
+  /// Changes an agent's resources, labels, taints or reservations; each given field replaces
+  /// the old value whole, and a field equal to its old value is no change.
+  ///
+  /// A change of resources or reservations first rescinds the agent's outstanding offers; a
+  /// change of labels removes every decline filter for the agent.
+  ///
+  /// - Returns: the rescinded offers, in the order issued.
+  /// - Throws: `invalidParams`, `notFound`, `insufficientResources` when running tasks
+  ///   would no longer fit (in total or within their reservations), `quotaExceeded`.
+  public mutating func updateAgent(_ update: AgentUpdate) throws(AllotError) -> [OfferID] {
+    try Validate.id(update.id, field: "id")
+    var reg = registry
+    var newTotal: (Resources, UInt64, UInt64)?
+    if let r = update.resources {
+      newTotal = try reg.resolveAgentResources(r, field: "resources")
+    }
+    var newLabels: [(String, String)]?
+    if let l = update.labels { newLabels = try Validate.labels(l, field: "labels") }
+    if let t = update.taints { try Validate.taints(t, field: "taints") }
+    var newRes: [ResolvedReservation]?
+    if let r = update.reservations {
+      newRes = try validateReservations(r, registry: &reg, field: "reservations")
+    }
+    guard let a = agents.byId[update.id] else {
+      // Checks that need the agent's current values come after the lookup.
+      throw AllotError(.notFound, field: "id", "agent '\(update.id)' does not exist")
+    }
+    let oldTotal = agents.total[a.i]
+    let total = newTotal?.0 ?? oldTotal
+    let effective: [ResolvedReservation] =
+      newRes?.filter { !$0.amount.isZero }
+      ?? agents.reservations[a.i].map {
+        ResolvedReservation(name: roles.names[$0.role.i], amount: $0.amount)
+      }
+    try checkReservationsFit(
+      effective, total: total, registry: reg,
+      field: newRes != nil ? "reservations" : "resources")
+    try checkTotalOverflow(adding: total.scalars, removing: oldTotal.scalars, registry: reg)
+    let resourcesChanged = newTotal != nil && !(total == oldTotal)
+    let oldRes = agents.reservations[a.i]
+    let reservationsChanged: Bool = {
+      guard let nr = newRes?.filter({ !$0.amount.isZero }) else { return false }
+      if nr.count != oldRes.count { return true }
+      for r in nr {
+        guard let o = oldRes.first(where: { roles.names[$0.role.i] == r.name }), o.amount == r.amount
+        else { return true }
+      }
+      return false
+    }()
+    // Running tasks must still fit: per reservation, unreserved, ranges.
+    var allocUnreserved = ScalarVector()
+    var allocByRole: [RoleIndex: ScalarVector] = [:]
+    var allocRanges = Resources()
+    for t in agents.tasks[a.i] {
+      let rec = taskRecords[t.i]
+      allocUnreserved += rec.unreserved
+      for p in rec.reserved { allocByRole[p.role, default: .zero] += p.amount }
+      allocRanges.add(Resources(ranges: rec.resources.ranges))
+    }
+    var resSum = ScalarVector()
+    for r in effective { resSum += r.amount }
+    if !(total.scalars - resSum).covers(allocUnreserved) {
+      throw AllotError(
+        .insufficientResources, field: update.resources != nil ? "resources" : "reservations",
+        "running tasks on agent '\(update.id)' would no longer fit in its unreserved resources")
+    }
+    for (role, amt) in allocByRole {
+      let name = roles.names[role.i]
+      let have = effective.first { $0.name == name }?.amount ?? .zero
+      if !have.covers(amt) {
+        throw AllotError(
+          .insufficientResources, field: "reservations",
+          "running tasks on agent '\(update.id)' would no longer fit in the reservation for '\(name)'"
+        )
+      }
+    }
+    if !Resources(ranges: total.ranges).contains(allocRanges) {
+      throw AllotError(
+        .insufficientResources, field: "resources",
+        "running tasks on agent '\(update.id)' hold range values the new resources lack")
+    }
+    if reservationsChanged {
+      try checkReservationLimits(
+        adding: effective.map { ($0.name, $0.amount) },
+        removing: oldRes.map { ($0.role, $0.amount) }, field: "reservations")
+    }
+    // Commit.
+    registry = reg
+    var rescinded: [OfferID] = []
+    if resourcesChanged || reservationsChanged {
+      rescinded = rescindAll(onAgent: a)
+    }
+    if resourcesChanged || reservationsChanged {
+      for r in oldRes { addReservedTotal(r.role, r.amount, sign: -1) }
+      var list: [Reservation] = []
+      for r in effective {
+        let ri = internRole(r.name)
+        let held = allocByRole[ri] ?? .zero
+        list.append(Reservation(role: ri, amount: r.amount, held: held))
+        addReservedTotal(ri, r.amount, sign: 1)
+      }
+      agents.reservations[a.i] = list
+      clusterTotal -= oldTotal.scalars
+      clusterTotal += total.scalars
+      agents.total[a.i] = total
+      if let nt = newTotal {
+        agents.scalarMask[a.i] = nt.1
+        agents.rangeMask[a.i] = nt.2
+      }
+      agents.unreservedFree[a.i] = total.scalars - resSum - allocUnreserved
+      var fr = Resources(ranges: total.ranges)
+      fr.subtract(allocRanges)
+      agents.freeRanges[a.i] = fr.ranges
+      agents.gpu[a.i] = gpuAmount(total.scalars) > 0
+      orderDirty = true
+    }
+    if let l = newLabels, !l.elementsEqual(agents.labels[a.i], by: ==) {
+      agents.labels[a.i] = l
+      agents.filters[a.i] = []
+    }
+    if let t = update.taints { agents.taints[a.i] = t }
+    checkInvariantsIfEnabled()
+    return rescinded
+  }
+
+  /// Marks an agent draining: it gets no new offers or placements and its outstanding offers
+  /// are rescinded. Idempotent.
+  ///
+  /// - Returns: the rescinded offers, in the order issued.
+  public mutating func drainAgent(_ id: String) throws(AllotError) -> [OfferID] {
+    try Validate.id(id, field: "id")
+    let a = try agentIndex(id, field: "id")
+    agents.draining[a.i] = true
+    let r = rescindAll(onAgent: a)
+    checkInvariantsIfEnabled()
+    return r
+  }
+
+  /// Ends draining. Idempotent; rescinds nothing.
+  public mutating func activateAgent(_ id: String) throws(AllotError) -> [OfferID] {
+    try Validate.id(id, field: "id")
+    let a = try agentIndex(id, field: "id")
+    agents.draining[a.i] = false
+    return []
+  }
+
+  /// Removes an agent: its offers are rescinded and its tasks are lost (forgotten).
+  ///
+  /// - Returns: the rescinded offers and the lost tasks sorted by (framework, task).
+  public mutating func removeAgent(_ id: String) throws(AllotError) -> AgentRemoval {
+    try Validate.id(id, field: "id")
+    let a = try agentIndex(id, field: "id")
+    let rescinded = rescindAll(onAgent: a)
+    var lost: [LostTask] = []
+    for t in agents.tasks[a.i] {
+      let rec = taskRecords[t.i]
+      lost.append(LostTask(framework: frameworks.ids[rec.framework.i], task: rec.id))
+    }
+    for t in agents.tasks[a.i] { removeTaskRecord(t, fromAgentList: false) }
+    agents.tasks[a.i] = []
+    for r in agents.reservations[a.i] { addReservedTotal(r.role, r.amount, sign: -1) }
+    clusterTotal -= agents.total[a.i].scalars
+    agents.reservations[a.i] = []
+    agents.filters[a.i] = []
+    agents.alive[a.i] = false
+    agents.byId[id] = nil
+    if let k = agents.order.firstIndex(of: a) { agents.order.remove(at: k) }
+    agents.freeSlots.append(a)
+    agents.total[a.i] = .empty
+    agents.unreservedFree[a.i] = .zero
+    agents.freeRanges[a.i] = []
+    agents.allocated[a.i] = .empty
+    agents.offered[a.i] = .empty
+    orderDirty = true
+    checkInvariantsIfEnabled()
+    return AgentRemoval(rescinded: rescinded, lostTasks: lost.sorted())
+  }
+
+  /// Rescinds every outstanding offer on an agent, in the order issued.
+  mutating func rescindAll(onAgent a: AgentIndex) -> [OfferID] {
+    let slots = agents.offers[a.i].sorted { offerRecords[$0.i].seq < offerRecords[$1.i].seq }
+    var out: [OfferID] = []
+    for s in slots {
+      out.append(OfferID(sequence: offerRecords[s.i].seq))
+      dropOffer(s)
+    }
+    return out
+  }
+}

@@ -1,0 +1,387 @@
+/// Settings of an engine; the C API's configuration and `allotd`'s options carry the same.
+public struct EngineConfiguration: Sendable {
+  /// The minimum offer when a framework sets none: alternatives, each a set of amounts that
+  /// must all be present. Default: `cpus` 0.01 or `mem` 32 (Mesos's defaults).
+  public var minAllocatable: [ResourceSpec]
+  /// Resource names left out of dominant shares.
+  public var excludeFromShares: [String]
+  /// When set, agents are visited in a shuffle redone every cycle from this seed and the
+  /// cycle number; otherwise in insertion order.
+  public var shuffleSeed: UInt64?
+  /// Where the engine reads the time.
+  public var clock: any EngineClock
+
+  /// Creates a configuration.
+  public init(
+    minAllocatable: [ResourceSpec] = [["cpus": 0.01], ["mem": 32]],
+    excludeFromShares: [String] = [],
+    shuffleSeed: UInt64? = nil,
+    clock: any EngineClock = SystemClock()
+  ) {
+    self.minAllocatable = minAllocatable
+    self.excludeFromShares = excludeFromShares
+    self.shuffleSeed = shuffleSeed
+    self.clock = clock
+  }
+}
+
+/// The allocation engine: cluster state, hierarchical DRF order and the offer cycle.
+///
+/// An `Engine` is a value that owns all of its state; one owner mutates it (the C API and
+/// the server serialise calls). Every mutating call either succeeds or throws an
+/// ``AllotError`` and leaves the state exactly as it was.
+///
+///     let clock = ManualClock()
+///     var engine = try Engine(configuration: EngineConfiguration(clock: clock))
+///     try engine.addAgent(AgentSpec(id: "a1", resources: ["cpus": 8, "mem": 16384]))
+///     try engine.addFramework(FrameworkSpec(id: "marathon", roles: ["web"]))
+///     let offers = engine.allocate()
+///     let tasks = try engine.acceptOffer(offers[0].id, tasks: [
+///       TaskLaunch(id: "web-1", resources: ["cpus": 1, "mem": 512])])
+///
+/// The offer cycle follows Mesos's hierarchical allocator (see <doc:Offers> in the
+/// documentation): Dominant Resource Fairness (Ghodsi et al., NSDI 2011) over a role tree
+/// with weights, quota guarantees and limits, reservations, decline filters and
+/// suppression.
+public struct Engine: Sendable {
+  let clock: any EngineClock
+  var registry = ResourceRegistry()
+  var agents = AgentTable()
+  var frameworks = FrameworkTable()
+  var roles = RoleTable()
+  var sorter = Sorter()
+
+  var offerRecords: [OfferRecord] = []
+  var offerLive: [Bool] = []
+  var offerFreeSlots: [OfferSlot] = []
+  var offerBySeq: [UInt64: OfferSlot] = [:]
+  var nextOfferSeq: UInt64 = 1
+
+  var taskRecords: [TaskRecord] = []
+  var taskLive: [Bool] = []
+  var taskFreeSlots: [TaskSlot] = []
+
+  /// Scalar totals over all agents, draining ones included.
+  var clusterTotal = ScalarVector()
+  /// Scalar kinds that count in shares, and their totals as doubles.
+  var shareKinds: [Int] = []
+  var shareTotals: [Double] = []
+  let excludedNames: Set<String>
+  /// Shares, ranks or heaps need a full rebuild before the next ordered use.
+  var orderDirty = true
+
+  var serverMinimum: [(ScalarVector, UInt64)] = []
+  let shuffleSeed: UInt64?
+  var cycles: UInt64 = 0
+  var visitStamp: UInt64 = 0
+  /// Roles with a guarantee of their own.
+  var guaranteedRoles: [RoleIndex] = []
+  /// Pass-1 offers of the running cycle by (client, agent), for pass 2 to merge into.
+  var pass1Offers: [UInt64: OfferSlot] = [:]
+
+  /// Counters since creation.
+  public internal(set) var offersMade: UInt64 = 0
+  /// Placements made since creation (offers accepted count as tasks, not placements).
+  public internal(set) var placementsMade: UInt64 = 0
+
+  /// Creates an empty engine.
+  ///
+  /// - Throws: ``AllotError/Kind/invalidParams`` when the minimum or an excluded name is
+  ///   malformed.
+  public init(configuration: EngineConfiguration = EngineConfiguration()) throws(AllotError) {
+    clock = configuration.clock
+    shuffleSeed = configuration.shuffleSeed
+    for (i, n) in configuration.excludeFromShares.enumerated() {
+      try ResourceRegistry.validateName(n, field: "excludeFromShares[\(i)]")
+    }
+    excludedNames = Set(configuration.excludeFromShares)
+    for (i, alt) in configuration.minAllocatable.enumerated() {
+      serverMinimum.append(try registry.resolveScalars(alt, field: "minAllocatable[\(i)]"))
+    }
+    sorter.ensureRole(.root)
+  }
+
+  /// The engine's current time.
+  public var now: Seconds { clock.now() }
+
+  /// The number of allocation cycles run.
+  public var cycleCount: UInt64 { cycles }
+
+  // MARK: - Lookups
+
+  func agentIndex(_ id: String, field: String) throws(AllotError) -> AgentIndex {
+    guard let a = agents.byId[id] else {
+      throw AllotError(.notFound, field: field, "agent '\(id)' does not exist")
+    }
+    return a
+  }
+
+  func frameworkIndex(_ id: String, field: String) throws(AllotError) -> FrameworkIndex {
+    guard let f = frameworks.byId[id] else {
+      throw AllotError(.notFound, field: field, "framework '\(id)' does not exist")
+    }
+    return f
+  }
+
+  // MARK: - Roles
+
+  /// Finds or creates a role and its ancestors (the name must be valid).
+  mutating func internRole(_ name: String) -> RoleIndex {
+    if let r = roles.byName[name] { return r }
+    var parentIndex = RoleIndex.root
+    if let slash = name.utf8.lastIndex(of: UInt8(ascii: "/")) {
+      let parentName = String(name[name.startIndex..<slash])
+      parentIndex = internRole(parentName)
+    }
+    let r = RoleIndex(roles.count)
+    roles.names.append(name)
+    roles.byName[name] = r
+    roles.parent.append(parentIndex)
+    roles.children.append([])
+    roles.children[parentIndex.i].append(r)
+    roles.weight.append(1)
+    roles.guarantee.append(.zero)
+    roles.guaranteeMask.append(0)
+    roles.limit.append(.zero)
+    roles.limitMask.append(0)
+    roles.quotaSpec.append(Quota())
+    roles.configured.append(false)
+    roles.reservedTotal.append(.zero)
+    roles.heldOwn.append(.zero)
+    roles.heldSubtree.append(.zero)
+    roles.allocatedSubtree.append(.zero)
+    roles.consumption.append(.zero)
+    roles.subscribers.append(0)
+    roles.subscribersSubtree.append(0)
+    roles.countSubtree.append(0)
+    roles.countOwn.append(0)
+    roles.entryClient.append(.none)
+    roles.selfClient.append(.none)
+    roles.rank.append(0)
+    sorter.ensureRole(r)
+    orderDirty = true
+    return r
+  }
+
+  /// Subscribes framework `f` to role `r` in the sorter.
+  mutating func subscribe(_ f: FrameworkIndex, _ r: RoleIndex) {
+    let c: ClientIndex
+    if let existing = frameworks.client(f, r) {
+      c = existing
+    } else {
+      c = sorter.newClient(.framework, role: r, framework: f)
+      frameworks.clientRoles[f.i].append(r)
+      frameworks.clients[f.i].append(c)
+    }
+    sorter.subscribed[c.i] = true
+    sorter.suppressed[c.i] = false
+    sorter.rank[c.i] = frameworks.rank[f.i]
+    sorter.share[c.i] = shareOf(sorter.held[c.i])
+    sorter.insert(c, heap: Sorter.frameworkHeap(r))
+    roles.subscribers[r.i] += 1
+    if roles.subscribers[r.i] == 1 {
+      if roles.selfClient[r.i] == .none {
+        roles.selfClient[r.i] = sorter.newClient(.selfEntry, role: r, framework: FrameworkIndex(-1))
+      }
+      let s = roles.selfClient[r.i]
+      refreshKey(s)
+      sorter.insert(s, heap: Sorter.childHeap(r))
+    }
+    for x in roles.path(r) {
+      roles.subscribersSubtree[x.i] += 1
+      if roles.subscribersSubtree[x.i] == 1 {
+        if roles.entryClient[x.i] == .none {
+          roles.entryClient[x.i] = sorter.newClient(.roleEntry, role: x, framework: FrameworkIndex(-1))
+        }
+        let e = roles.entryClient[x.i]
+        refreshKey(e)
+        sorter.insert(e, heap: Sorter.childHeap(roles.parent[x.i]))
+      }
+    }
+  }
+
+  /// Removes framework `f`'s subscription to role `r` from the sorter (its client stays while
+  /// it holds resources).
+  mutating func unsubscribe(_ f: FrameworkIndex, _ r: RoleIndex) {
+    guard let c = frameworks.client(f, r), sorter.subscribed[c.i] else { return }
+    sorter.subscribed[c.i] = false
+    sorter.suppressed[c.i] = false
+    sorter.remove(c)
+    roles.subscribers[r.i] -= 1
+    if roles.subscribers[r.i] == 0 { sorter.remove(roles.selfClient[r.i]) }
+    for x in roles.path(r) {
+      roles.subscribersSubtree[x.i] -= 1
+      if roles.subscribersSubtree[x.i] == 0 { sorter.remove(roles.entryClient[x.i]) }
+    }
+  }
+
+  // MARK: - Shares
+
+  @inline(__always)
+  func shareOf(_ v: ScalarVector) -> Double {
+    var m = 0.0
+    for j in 0..<shareKinds.count {
+      let s = Double(v[shareKinds[j]]) / shareTotals[j]
+      if s > m { m = s }
+    }
+    return m
+  }
+
+  /// Recomputes the sort key of one client from the current state.
+  mutating func refreshKey(_ c: ClientIndex) {
+    let r = sorter.role[c.i]
+    switch sorter.kind[c.i] {
+    case .framework:
+      sorter.share[c.i] = shareOf(sorter.held[c.i])
+      sorter.rank[c.i] = frameworks.rank[sorter.framework[c.i].i]
+    case .selfEntry:
+      sorter.share[c.i] = shareOf(roles.heldOwn[r.i])
+      sorter.count[c.i] = roles.countOwn[r.i]
+      sorter.rank[c.i] = roles.rank[r.i]
+    case .roleEntry:
+      sorter.share[c.i] = shareOf(roles.heldSubtree[r.i]) / roles.weight[r.i]
+      sorter.count[c.i] = roles.countSubtree[r.i]
+      sorter.rank[c.i] = roles.rank[r.i]
+    }
+  }
+
+  /// Rebuilds share kinds, ranks, every key and every heap.
+  mutating func rebuildOrder() {
+    shareKinds = []
+    shareTotals = []
+    for (i, name) in registry.names.scalarNames.enumerated()
+    where clusterTotal[i] != 0 && !excludedNames.contains(name) {
+      shareKinds.append(i)
+      shareTotals.append(Double(clusterTotal[i]))
+    }
+    let liveFrameworks = frameworks.ids.indices.filter { frameworks.alive[$0] }
+    let sortedF = liveFrameworks.sorted {
+      frameworks.ids[$0].utf8.lexicographicallyPrecedes(frameworks.ids[$1].utf8)
+    }
+    for (rank, f) in sortedF.enumerated() { frameworks.rank[f] = UInt32(rank) }
+    let sortedR = roles.names.indices.sorted {
+      roles.names[$0].utf8.lexicographicallyPrecedes(roles.names[$1].utf8)
+    }
+    for (rank, r) in sortedR.enumerated() { roles.rank[r] = UInt32(rank) }
+    for c in sorter.kind.indices where sorter.heapOf[c] >= 0 {
+      refreshKey(ClientIndex(c))
+    }
+    for h in sorter.heaps.indices { sorter.heapify(h) }
+    orderDirty = false
+  }
+
+  /// Repositions the keys that change when client `c` (a framework client of role `r`)
+  /// holds more or less.
+  mutating func repositionAfterHoldChange(_ c: ClientIndex, _ r: RoleIndex) {
+    if orderDirty { return }
+    refreshKey(c)
+    sorter.update(c)
+    let s = roles.selfClient[r.i]
+    if s != .none, sorter.heapOf[s.i] >= 0 {
+      refreshKey(s)
+      sorter.update(s)
+    }
+    var x = r
+    while x.i > 0 {
+      let e = roles.entryClient[x.i]
+      if e != .none, sorter.heapOf[e.i] >= 0 {
+        refreshKey(e)
+        sorter.update(e)
+      }
+      x = roles.parent[x.i]
+    }
+  }
+
+  /// Counts an offer or placement for client `c` of role `r` (tie-breaks).
+  mutating func countAllocation(_ c: ClientIndex, _ r: RoleIndex) {
+    sorter.count[c.i] += 1
+    roles.countOwn[r.i] += 1
+    var x = r
+    while x.i > 0 {
+      roles.countSubtree[x.i] += 1
+      x = roles.parent[x.i]
+    }
+  }
+
+  // MARK: - Accounting
+
+  /// Adds (`sign` 1) or removes (`sign` -1) resources held by client `c` on agent `a`, as an
+  /// offer or as a task.
+  mutating func applyHold(
+    sign: Int64, client c: ClientIndex, agent a: AgentIndex, resources: Resources,
+    unreserved: ScalarVector, reserved: [PoolPart], asTask: Bool
+  ) {
+    let r = sorter.role[c.i]
+    let scalars = resources.scalars
+    if sign > 0 {
+      agents.unreservedFree[a.i] -= unreserved
+      for p in reserved {
+        if let k = agents.reservations[a.i].firstIndex(where: { $0.role == p.role }) {
+          agents.reservations[a.i][k].held += p.amount
+        }
+      }
+      if !resources.ranges.isEmpty {
+        var fr = Resources(ranges: agents.freeRanges[a.i])
+        fr.subtract(Resources(ranges: resources.ranges))
+        agents.freeRanges[a.i] = fr.ranges
+      }
+      if asTask {
+        agents.allocated[a.i].add(resources)
+        sorter.allocated[c.i] += scalars
+      } else {
+        agents.offered[a.i].add(resources)
+      }
+      sorter.held[c.i] += scalars
+      roles.heldOwn[r.i] += scalars
+      var x = r
+      while x.i > 0 {
+        roles.heldSubtree[x.i] += scalars
+        roles.consumption[x.i] += unreserved
+        if asTask { roles.allocatedSubtree[x.i] += scalars }
+        x = roles.parent[x.i]
+      }
+    } else {
+      agents.unreservedFree[a.i] += unreserved
+      for p in reserved {
+        if let k = agents.reservations[a.i].firstIndex(where: { $0.role == p.role }) {
+          agents.reservations[a.i][k].held -= p.amount
+        }
+      }
+      if !resources.ranges.isEmpty {
+        var fr = Resources(ranges: agents.freeRanges[a.i])
+        fr.add(Resources(ranges: resources.ranges))
+        agents.freeRanges[a.i] = fr.ranges
+      }
+      if asTask {
+        agents.allocated[a.i].subtract(resources)
+        sorter.allocated[c.i] -= scalars
+      } else {
+        agents.offered[a.i].subtract(resources)
+      }
+      sorter.held[c.i] -= scalars
+      roles.heldOwn[r.i] -= scalars
+      var x = r
+      while x.i > 0 {
+        roles.heldSubtree[x.i] -= scalars
+        roles.consumption[x.i] -= unreserved
+        if asTask { roles.allocatedSubtree[x.i] -= scalars }
+        x = roles.parent[x.i]
+      }
+    }
+    repositionAfterHoldChange(c, r)
+  }
+
+  /// Adds `delta` (signed) to role `r`'s reservation total and its subtree consumption.
+  mutating func addReservedTotal(_ r: RoleIndex, _ delta: ScalarVector, sign: Int64) {
+    if sign > 0 { roles.reservedTotal[r.i] += delta } else { roles.reservedTotal[r.i] -= delta }
+    var x = r
+    while x.i > 0 {
+      if sign > 0 { roles.consumption[x.i] += delta } else { roles.consumption[x.i] -= delta }
+      x = roles.parent[x.i]
+    }
+  }
+
+  func names() -> ResourceNames { registry.names }
+
+  func amounts(_ r: Resources) -> ResourceAmounts { ResourceAmounts(r, names: registry.names) }
+}

@@ -1,0 +1,220 @@
+/// One reservation on one agent: scalars set aside for a role, and how much of it is held.
+struct Reservation: Sendable, Equatable {
+  var role: RoleIndex
+  var amount: ScalarVector
+  var held: ScalarVector
+}
+
+/// Part of an offer or task drawn from one role's reservation.
+struct PoolPart: Sendable, Equatable {
+  var role: RoleIndex
+  var amount: ScalarVector
+}
+
+/// An outstanding decline filter on an agent.
+struct OfferFilter: Sendable, Equatable {
+  var client: ClientIndex
+  /// The filter applies while `now < expires`.
+  var expires: Int64
+  var refused: Resources
+}
+
+/// Per-agent state, one parallel array per field, indexed by `AgentIndex`.
+struct AgentTable: Sendable {
+  var ids: [String] = []
+  var hostnames: [String] = []
+  var byId: [String: AgentIndex] = [:]
+  var alive: [Bool] = []
+  var freeSlots: [AgentIndex] = []
+  /// Agents in the order they were added.
+  var order: [AgentIndex] = []
+
+  var total: [Resources] = []
+  var reservations: [[Reservation]] = []
+  /// Unreserved scalars neither offered nor allocated.
+  var unreservedFree: [ScalarVector] = []
+  /// Range values neither offered nor allocated (ranges are never reserved).
+  var freeRanges: [[RangeSet]] = []
+  var allocated: [Resources] = []
+  var offered: [Resources] = []
+  var labels: [[(String, String)]] = []
+  var taints: [[Taint]] = []
+  var draining: [Bool] = []
+  var gpu: [Bool] = []
+  var offers: [[OfferSlot]] = []
+  var filters: [[OfferFilter]] = []
+  var tasks: [[TaskSlot]] = []
+  /// Bit i set when the agent names scalar i / range i (listed with zeros in `state`).
+  var scalarMask: [UInt64] = []
+  var rangeMask: [UInt64] = []
+
+  var liveCount: Int { order.count }
+
+  mutating func allocateSlot() -> AgentIndex {
+    if let s = freeSlots.popLast() { return s }
+    let a = AgentIndex(ids.count)
+    ids.append("")
+    hostnames.append("")
+    alive.append(false)
+    total.append(.empty)
+    reservations.append([])
+    unreservedFree.append(.zero)
+    freeRanges.append([])
+    allocated.append(.empty)
+    offered.append(.empty)
+    labels.append([])
+    taints.append([])
+    draining.append(false)
+    gpu.append(false)
+    offers.append([])
+    filters.append([])
+    tasks.append([])
+    scalarMask.append(0)
+    rangeMask.append(0)
+    return a
+  }
+
+  /// Free (unoffered, unallocated) resources of an agent: unreserved plus reserved.
+  func available(_ a: AgentIndex) -> Resources {
+    var s = unreservedFree[a.i]
+    for r in reservations[a.i] { s += r.amount - r.held }
+    return Resources(scalars: s, ranges: freeRanges[a.i])
+  }
+}
+
+/// Per-framework state, indexed by `FrameworkIndex`.
+struct FrameworkTable: Sendable {
+  var ids: [String] = []
+  var byId: [String: FrameworkIndex] = [:]
+  var alive: [Bool] = []
+  var freeSlots: [FrameworkIndex] = []
+  /// Subscribed roles, in the order given.
+  var roles: [[RoleIndex]] = []
+  /// Every (role, client) this framework has a client for, subscribed or not (a dropped role
+  /// keeps its client while tasks hold resources for it).
+  var clientRoles: [[RoleIndex]] = []
+  var clients: [[ClientIndex]] = []
+  var capabilities: [[String]] = []
+  var gpu: [Bool] = []
+  /// The framework's minimum offer: amounts and a mask of the names listed; nil = engine's.
+  var minAllocatable: [(ScalarVector, UInt64)?] = []
+  var minAllocatableSpec: [ResourceSpec?] = []
+  /// Task id -> task slot, running tasks.
+  var tasks: [[String: TaskSlot]] = []
+  var offers: [[OfferSlot]] = []
+  var rank: [UInt32] = []
+
+  mutating func allocateSlot() -> FrameworkIndex {
+    if let s = freeSlots.popLast() { return s }
+    let f = FrameworkIndex(ids.count)
+    ids.append("")
+    alive.append(false)
+    roles.append([])
+    clientRoles.append([])
+    clients.append([])
+    capabilities.append([])
+    gpu.append(false)
+    minAllocatable.append(nil)
+    minAllocatableSpec.append(nil)
+    tasks.append([:])
+    offers.append([])
+    rank.append(0)
+    return f
+  }
+
+  func client(_ f: FrameworkIndex, _ r: RoleIndex) -> ClientIndex? {
+    guard let k = clientRoles[f.i].firstIndex(of: r) else { return nil }
+    return clients[f.i][k]
+  }
+}
+
+/// Per-role state; roles form a tree rooted at index 0 (the unnamed root).
+struct RoleTable: Sendable {
+  var names: [String] = [""]
+  var byName: [String: RoleIndex] = [:]
+  var parent: [RoleIndex] = [RoleIndex(-1)]
+  var children: [[RoleIndex]] = [[]]
+  var weight: [Double] = [1]
+  var guarantee: [ScalarVector] = [.zero]
+  var guaranteeMask: [UInt64] = [0]
+  var limit: [ScalarVector] = [.zero]
+  var limitMask: [UInt64] = [0]
+  var quotaSpec: [Quota] = [Quota()]
+  var configured: [Bool] = [false]
+  /// The role's own reservations summed over agents.
+  var reservedTotal: [ScalarVector] = [.zero]
+  /// Held (offered or allocated) for this role itself, reserved or not.
+  var heldOwn: [ScalarVector] = [.zero]
+  /// Held for the role's subtree.
+  var heldSubtree: [ScalarVector] = [.zero]
+  /// Allocated (tasks) to the role's subtree.
+  var allocatedSubtree: [ScalarVector] = [.zero]
+  /// Quota consumption of the subtree: unreserved held plus every reservation.
+  var consumption: [ScalarVector] = [.zero]
+  /// Frameworks subscribed to this role.
+  var subscribers: [Int] = [0]
+  /// Frameworks subscribed to this role or a descendant.
+  var subscribersSubtree: [Int] = [0]
+  /// Offers and placements made to the subtree / to the role's own frameworks.
+  var countSubtree: [UInt64] = [0]
+  var countOwn: [UInt64] = [0]
+  /// The role's entry in its parent's child heap, and its implicit child entry.
+  var entryClient: [ClientIndex] = [.none]
+  var selfClient: [ClientIndex] = [.none]
+  var rank: [UInt32] = [0]
+
+  var count: Int { names.count }
+
+  /// The role's own guarantee exists (some name guaranteed).
+  func hasGuarantee(_ r: RoleIndex) -> Bool { guaranteeMask[r.i] != 0 }
+
+  /// Ancestors from the role itself up to (excluding) the root.
+  func path(_ r: RoleIndex) -> [RoleIndex] {
+    var out: [RoleIndex] = []
+    var x = r
+    while x.i > 0 {
+      out.append(x)
+      x = parent[x.i]
+    }
+    return out
+  }
+
+  /// Whether `a` is `b` or one of its ancestors.
+  func isAncestorOrSelf(_ a: RoleIndex, of b: RoleIndex) -> Bool {
+    var x = b
+    while x.i > 0 {
+      if x == a { return true }
+      x = parent[x.i]
+    }
+    return false
+  }
+}
+
+/// An outstanding offer.
+struct OfferRecord: Sendable {
+  var seq: UInt64
+  var framework: FrameworkIndex
+  var role: RoleIndex
+  var client: ClientIndex
+  var agent: AgentIndex
+  var resources: Resources
+  var unreserved: ScalarVector
+  var reserved: [PoolPart]
+  var agentPos: Int
+  var frameworkPos: Int
+}
+
+/// A running task.
+struct TaskRecord: Sendable {
+  var id: String
+  var framework: FrameworkIndex
+  var role: RoleIndex
+  var client: ClientIndex
+  var agent: AgentIndex
+  var group: String?
+  var labels: [String: String]
+  var resources: Resources
+  var unreserved: ScalarVector
+  var reserved: [PoolPart]
+  var agentPos: Int
+}

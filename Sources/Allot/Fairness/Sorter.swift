@@ -1,0 +1,258 @@
+/// What a sort entry stands for.
+enum ClientKind: UInt8, Sendable {
+  /// A (framework, role) pair, in its role's framework heap.
+  case framework
+  /// A role, in its parent's child heap.
+  case roleEntry
+  /// A role's own frameworks as an implicit child of weight 1, in the role's child heap.
+  case selfEntry
+}
+
+/// Hierarchical DRF order, kept incrementally.
+///
+/// Every role has two binary min-heaps: its children (child roles that have subscribers in
+/// their subtree, plus the implicit child standing for the role's own frameworks) and its
+/// frameworks. Entries are ordered by (share, allocation count, name rank). When an offer or
+/// placement changes what a client holds, only that client and its ancestors' entries are
+/// repositioned: O(depth * log n), never a re-sort of everything (Mesos's sorter re-sorted
+/// every client when dirty). Ordered iteration walks a heap without disturbing it, with a
+/// small auxiliary heap of frontier positions: the first k entries cost O(k log k).
+struct Sorter: Sendable {
+  var kind: [ClientKind] = []
+  var role: [RoleIndex] = []
+  var framework: [FrameworkIndex] = []
+  var share: [Double] = []
+  var count: [UInt64] = []
+  var rank: [UInt32] = []
+  /// Heap id the client is in (-1: none) and its position there.
+  var heapOf: [Int32] = []
+  var pos: [Int32] = []
+  /// For framework clients: held (offered + allocated) and allocated for the role.
+  var held: [ScalarVector] = []
+  var allocated: [ScalarVector] = []
+  var subscribed: [Bool] = []
+  var suppressed: [Bool] = []
+  /// Stamp of the last (pass, agent) visit that made this client an offer.
+  var mark: [UInt64] = []
+  var freeSlots: [ClientIndex] = []
+  /// Heap `2r` holds role r's children, heap `2r+1` its frameworks.
+  var heaps: [[ClientIndex]] = [[], []]
+
+  static func childHeap(_ r: RoleIndex) -> Int { 2 * r.i }
+  static func frameworkHeap(_ r: RoleIndex) -> Int { 2 * r.i + 1 }
+
+  mutating func ensureRole(_ r: RoleIndex) {
+    while heaps.count < 2 * r.i + 2 { heaps.append([]) }
+  }
+
+  mutating func newClient(_ k: ClientKind, role r: RoleIndex, framework f: FrameworkIndex)
+    -> ClientIndex
+  {
+    let c: ClientIndex
+    if let s = freeSlots.popLast() {
+      c = s
+      kind[c.i] = k
+      role[c.i] = r
+      framework[c.i] = f
+      share[c.i] = 0
+      count[c.i] = 0
+      rank[c.i] = 0
+      heapOf[c.i] = -1
+      pos[c.i] = -1
+      held[c.i] = .zero
+      allocated[c.i] = .zero
+      subscribed[c.i] = false
+      suppressed[c.i] = false
+      mark[c.i] = 0
+    } else {
+      c = ClientIndex(kind.count)
+      kind.append(k)
+      role.append(r)
+      framework.append(f)
+      share.append(0)
+      count.append(0)
+      rank.append(0)
+      heapOf.append(-1)
+      pos.append(-1)
+      held.append(.zero)
+      allocated.append(.zero)
+      subscribed.append(false)
+      suppressed.append(false)
+      mark.append(0)
+    }
+    return c
+  }
+
+  mutating func freeClient(_ c: ClientIndex) {
+    if heapOf[c.i] >= 0 { remove(c) }
+    freeSlots.append(c)
+  }
+
+  @inline(__always)
+  func less(_ a: ClientIndex, _ b: ClientIndex) -> Bool {
+    let sa = share[a.i]
+    let sb = share[b.i]
+    if sa != sb { return sa < sb }
+    let ca = count[a.i]
+    let cb = count[b.i]
+    if ca != cb { return ca < cb }
+    return rank[a.i] < rank[b.i]
+  }
+
+  mutating func insert(_ c: ClientIndex, heap h: Int) {
+    precondition(heapOf[c.i] < 0)
+    heapOf[c.i] = Int32(h)
+    pos[c.i] = Int32(heaps[h].count)
+    heaps[h].append(c)
+    siftUp(h, heaps[h].count - 1)
+  }
+
+  mutating func remove(_ c: ClientIndex) {
+    let h = Int(heapOf[c.i])
+    guard h >= 0 else { return }
+    let p = Int(pos[c.i])
+    let last = heaps[h].count - 1
+    if p != last {
+      let moved = heaps[h][last]
+      heaps[h][p] = moved
+      pos[moved.i] = Int32(p)
+      heaps[h].removeLast()
+      siftDown(h, p)
+      siftUp(h, Int(pos[moved.i]))
+    } else {
+      heaps[h].removeLast()
+    }
+    heapOf[c.i] = -1
+    pos[c.i] = -1
+  }
+
+  /// Repositions a client whose key changed.
+  mutating func update(_ c: ClientIndex) {
+    let h = Int(heapOf[c.i])
+    guard h >= 0 else { return }
+    let p = Int(pos[c.i])
+    siftUp(h, p)
+    siftDown(h, Int(pos[c.i]))
+  }
+
+  mutating func heapify(_ h: Int) {
+    let n = heaps[h].count
+    if n < 2 { return }
+    var i = n / 2 - 1
+    while i >= 0 {
+      siftDown(h, i)
+      i -= 1
+    }
+  }
+
+  private mutating func siftUp(_ h: Int, _ start: Int) {
+    var i = start
+    let c = heaps[h][i]
+    while i > 0 {
+      let p = (i - 1) / 2
+      let pc = heaps[h][p]
+      if !less(c, pc) { break }
+      heaps[h][i] = pc
+      pos[pc.i] = Int32(i)
+      i = p
+    }
+    heaps[h][i] = c
+    pos[c.i] = Int32(i)
+  }
+
+  private mutating func siftDown(_ h: Int, _ start: Int) {
+    let n = heaps[h].count
+    var i = start
+    let c = heaps[h][i]
+    while true {
+      let l = 2 * i + 1
+      if l >= n { break }
+      var m = l
+      let r = l + 1
+      if r < n, less(heaps[h][r], heaps[h][l]) { m = r }
+      let mc = heaps[h][m]
+      if !less(mc, c) { break }
+      heaps[h][i] = mc
+      pos[mc.i] = Int32(i)
+      i = m
+    }
+    heaps[h][i] = c
+    pos[c.i] = Int32(i)
+  }
+
+  /// Visits the entries of heap `h` in ascending order until `body` returns true.
+  ///
+  /// - Returns: whether `body` stopped the walk.
+  /// - Complexity: O(k log k) for the first k entries; the heap is not modified.
+  func walk(_ h: Int, _ body: (ClientIndex) -> Bool) -> Bool {
+    let heap = heaps[h]
+    let n = heap.count
+    if n == 0 { return false }
+    if body(heap[0]) { return true }
+    if n == 1 { return false }
+    return withUnsafeTemporaryAllocation(of: Int32.self, capacity: n) { aux -> Bool in
+      var size = 0
+      func push(_ p: Int32) {
+        var i = size
+        size += 1
+        let c = heap[Int(p)]
+        while i > 0 {
+          let parent = (i - 1) / 2
+          if !less(c, heap[Int(aux[parent])]) { break }
+          aux[i] = aux[parent]
+          i = parent
+        }
+        aux[i] = p
+      }
+      func pop() -> Int32 {
+        let top = aux[0]
+        size -= 1
+        if size > 0 {
+          let last = aux[size]
+          let c = heap[Int(last)]
+          var i = 0
+          while true {
+            let l = 2 * i + 1
+            if l >= size { break }
+            var m = l
+            if l + 1 < size, less(heap[Int(aux[l + 1])], heap[Int(aux[l])]) { m = l + 1 }
+            if !less(heap[Int(aux[m])], c) { break }
+            aux[i] = aux[m]
+            i = m
+          }
+          aux[i] = last
+        }
+        return top
+      }
+      push(1)
+      if n > 2 { push(2) }
+      while size > 0 {
+        let p = pop()
+        if body(heap[Int(p)]) { return true }
+        let l = 2 * Int(p) + 1
+        if l < n { push(Int32(l)) }
+        if l + 1 < n { push(Int32(l + 1)) }
+      }
+      return false
+    }
+  }
+
+  #if ALLOT_INTERNAL_CHECKS
+    /// Heap property and position map hold for every heap.
+    func checkHeaps() -> [String] {
+      var errors: [String] = []
+      for h in heaps.indices {
+        let heap = heaps[h]
+        for (i, c) in heap.enumerated() {
+          if Int(heapOf[c.i]) != h || Int(pos[c.i]) != i {
+            errors.append("sorter: client \(c.i) position map wrong in heap \(h)")
+          }
+          if i > 0, less(c, heap[(i - 1) / 2]) {
+            errors.append("sorter: heap \(h) order broken at \(i)")
+          }
+        }
+      }
+      return errors
+    }
+  #endif
+}

@@ -1,0 +1,420 @@
+/// What one role may be offered on one agent right now.
+struct OfferPlan: Sendable {
+  var unreserved: ScalarVector
+  var reserved: [PoolPart]
+  var resources: Resources
+}
+
+/// The state of one pass over one agent.
+struct PassContext {
+  var pass: Int
+  var agent = AgentIndex(0)
+  var stamp: UInt64 = 0
+  var now: Int64
+  /// Pass 1: roles taking part, and roles with such a role in their subtree.
+  var pass1Role: [Bool] = []
+  var pass1Subtree: [Bool] = []
+  /// Pass 2: headroom to keep (H) and unreserved free on non-draining agents (U).
+  var headroomActive = false
+  var headroom = ScalarVector()
+  var unreservedPool = ScalarVector()
+}
+
+struct Candidate {
+  var client: ClientIndex
+  var plan: OfferPlan
+  var merge: OfferSlot?
+}
+
+extension Engine {
+  /// Runs one allocation cycle at the current time and returns the offers it made, in the
+  /// order made.
+  ///
+  /// Pass 1 offers roles below their guarantee the guaranteed resources (cut to guarantee
+  /// minus consumption); pass 2 offers every role, in hierarchical DRF order, everything it
+  /// may use on each agent, cut by limits and by the headroom kept for unmet guarantees.
+  /// See the wire contract's Offers section for every rule.
+  ///
+  /// - Complexity: O(agents * (k log n)) where k is the number of clients skipped on an
+  ///   agent (filters, suppression) and n the number of clients at a level.
+  public mutating func allocate() -> [Offer] {
+    let slots = runCycle()
+    return slots.map { offer(at: $0) }
+  }
+
+  /// Runs one allocation cycle and returns how many offers it made (the offers are
+  /// outstanding; list them with ``outstandingOffers(framework:)``).
+  public mutating func allocateCount() -> Int { runCycle().count }
+
+  mutating func runCycle() -> [OfferSlot] {
+    let now = clock.now().milli
+    if orderDirty { rebuildOrder() }
+    cycles += 1
+    var order = agents.order
+    if let seed = shuffleSeed { Engine.shuffle(&order, seed: seed, cycle: cycles) }
+    var made: [OfferSlot] = []
+    pass1Offers.removeAll(keepingCapacity: true)
+
+    // Pass 1: guarantees.
+    var ctx1 = PassContext(pass: 1, now: now)
+    var anyPass1 = false
+    if !guaranteedRoles.isEmpty {
+      ctx1.pass1Role = Array(repeating: false, count: roles.count)
+      ctx1.pass1Subtree = Array(repeating: false, count: roles.count)
+      for r in guaranteedRoles where roles.subscribers[r.i] > 0 && guaranteeUnmet(r) {
+        ctx1.pass1Role[r.i] = true
+        anyPass1 = true
+        var x = r
+        while x.i > 0 {
+          ctx1.pass1Subtree[x.i] = true
+          x = roles.parent[x.i]
+        }
+      }
+    }
+    if anyPass1 {
+      for a in order where !agents.draining[a.i] {
+        visit(a, &ctx1, &made)
+      }
+    }
+
+    // Pass 2: everything else, with headroom.
+    var ctx2 = PassContext(pass: 2, now: now)
+    if !guaranteedRoles.isEmpty {
+      var h = ScalarVector()
+      for r in guaranteedRoles where !hasGuaranteedAncestor(r) {
+        h += unmetGuarantee(r)
+      }
+      if !h.isZero {
+        ctx2.headroomActive = true
+        ctx2.headroom = h
+        var u = ScalarVector()
+        for a in agents.order where !agents.draining[a.i] { u += agents.unreservedFree[a.i] }
+        ctx2.unreservedPool = u
+      }
+    }
+    for a in order where !agents.draining[a.i] {
+      visit(a, &ctx2, &made)
+    }
+    pass1Offers.removeAll(keepingCapacity: true)
+    checkInvariantsIfEnabled()
+    return made
+  }
+
+  /// Seeded Fisher-Yates shuffle (SplitMix64 over seed and cycle number).
+  static func shuffle(_ order: inout [AgentIndex], seed: UInt64, cycle: UInt64) {
+    var state = seed ^ (cycle &* 0x9E37_79B9_7F4A_7C15)
+    func next() -> UInt64 {
+      state &+= 0x9E37_79B9_7F4A_7C15
+      var z = state
+      z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+      z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+      return z ^ (z >> 31)
+    }
+    var i = order.count - 1
+    while i > 0 {
+      let j = Int(next() % UInt64(i + 1))
+      order.swapAt(i, j)
+      i -= 1
+    }
+  }
+
+  func guaranteeUnmet(_ r: RoleIndex) -> Bool {
+    var m = roles.guaranteeMask[r.i]
+    while m != 0 {
+      let k = m.trailingZeroBitCount
+      m &= m - 1
+      if roles.consumption[r.i][k] < roles.guarantee[r.i][k] { return true }
+    }
+    return false
+  }
+
+  func unmetGuarantee(_ r: RoleIndex) -> ScalarVector {
+    var out = ScalarVector()
+    var m = roles.guaranteeMask[r.i]
+    while m != 0 {
+      let k = m.trailingZeroBitCount
+      m &= m - 1
+      out[k] = max(0, roles.guarantee[r.i][k] - roles.consumption[r.i][k])
+    }
+    return out
+  }
+
+  func hasGuaranteedAncestor(_ r: RoleIndex) -> Bool {
+    var x = roles.parent[r.i]
+    while x.i > 0 {
+      if roles.guaranteeMask[x.i] != 0 { return true }
+      x = roles.parent[x.i]
+    }
+    return false
+  }
+
+  func nearestGuaranteed(_ r: RoleIndex) -> RoleIndex? {
+    var x = r
+    while x.i > 0 {
+      if roles.guaranteeMask[x.i] != 0 { return x }
+      x = roles.parent[x.i]
+    }
+    return nil
+  }
+
+  /// Offers what one agent has, one client at a time, until nobody can take more.
+  mutating func visit(_ a: AgentIndex, _ ctx: inout PassContext, _ made: inout [OfferSlot]) {
+    if !agents.filters[a.i].isEmpty {
+      let now = ctx.now
+      agents.filters[a.i].removeAll { $0.expires <= now }
+    }
+    visitStamp += 1
+    ctx.agent = a
+    ctx.stamp = visitStamp
+    while hasFreeScalars(a) {
+      guard let cand = search(ctx) else { break }
+      let c = cand.client
+      if let m = cand.merge {
+        mergeIntoOffer(m, cand.plan)
+      } else {
+        let s = makeOffer(client: c, agent: a, plan: cand.plan)
+        made.append(s)
+        if ctx.pass == 1 { pass1Offers[Engine.pairKey(c, a)] = s }
+      }
+      sorter.mark[c.i] = ctx.stamp
+      if ctx.headroomActive {
+        let x = cand.plan.unreserved
+        ctx.unreservedPool -= x
+        if let g = nearestGuaranteed(sorter.role[c.i]) {
+          // The part of the offer that went toward g's unmet guarantee: the unmet amount was
+          // measured before the offer, i.e. now plus x.
+          var m = roles.guaranteeMask[g.i]
+          while m != 0 {
+            let k = m.trailingZeroBitCount
+            m &= m - 1
+            let unmetBefore = max(0, roles.guarantee[g.i][k] - (roles.consumption[g.i][k] - x[k]))
+            ctx.headroom[k] = max(0, ctx.headroom[k] - min(x[k], unmetBefore))
+          }
+        }
+      }
+    }
+  }
+
+  static func pairKey(_ c: ClientIndex, _ a: AgentIndex) -> UInt64 {
+    UInt64(UInt32(bitPattern: c.raw)) << 32 | UInt64(UInt32(bitPattern: a.raw))
+  }
+
+  @inline(__always)
+  func hasFreeScalars(_ a: AgentIndex) -> Bool {
+    if !agents.unreservedFree[a.i].isZero { return true }
+    for r in agents.reservations[a.i] where r.held != r.amount { return true }
+    return false
+  }
+
+  /// The first client in hierarchical DRF order that takes an offer on `ctx.agent`.
+  func search(_ ctx: PassContext) -> Candidate? {
+    var found: Candidate?
+    _ = searchRole(.root, ctx, &found)
+    return found
+  }
+
+  func searchRole(_ r: RoleIndex, _ ctx: PassContext, _ found: inout Candidate?) -> Bool {
+    sorter.walk(Sorter.childHeap(r)) { c in
+      switch sorter.kind[c.i] {
+      case .roleEntry:
+        let child = sorter.role[c.i]
+        if ctx.pass == 1 && !ctx.pass1Subtree[child.i] { return false }
+        return searchRole(child, ctx, &found)
+      case .selfEntry:
+        return searchFrameworks(r, ctx, &found)
+      case .framework:
+        return false
+      }
+    }
+  }
+
+  func searchFrameworks(_ r: RoleIndex, _ ctx: PassContext, _ found: inout Candidate?) -> Bool {
+    if ctx.pass == 1 && !ctx.pass1Role[r.i] { return false }
+    guard let plan = offerable(r, ctx) else { return false }
+    let a = ctx.agent
+    let agentGPU = agents.gpu[a.i]
+    return sorter.walk(Sorter.frameworkHeap(r)) { c in
+      if sorter.mark[c.i] == ctx.stamp || sorter.suppressed[c.i] { return false }
+      let f = sorter.framework[c.i]
+      if agentGPU && !frameworks.gpu[f.i] { return false }
+      var merge: OfferSlot?
+      if ctx.pass == 2, !pass1Offers.isEmpty, let m = pass1Offers[Engine.pairKey(c, a)] {
+        merge = m
+        var merged = offerRecords[m.i].resources
+        merged.add(plan.resources)
+        if !meetsMinimum(f, merged.scalars) || isFiltered(c, a, merged, now: ctx.now) {
+          return false
+        }
+      } else {
+        if !meetsMinimum(f, plan.resources.scalars) { return false }
+        if isFiltered(c, a, plan.resources, now: ctx.now) { return false }
+      }
+      found = Candidate(client: c, plan: plan, merge: merge)
+      return true
+    }
+  }
+
+  /// Whether an offer with these scalars is at least the framework's minimum (or the
+  /// engine's, when the framework has none). An offer without scalars is empty.
+  func meetsMinimum(_ f: FrameworkIndex, _ s: ScalarVector) -> Bool {
+    if s.isZero { return false }
+    if let (amount, _) = frameworks.minAllocatable[f.i] { return s.covers(amount) }
+    if serverMinimum.isEmpty { return true }
+    for (amount, _) in serverMinimum where s.covers(amount) { return true }
+    return false
+  }
+
+  /// Whether a decline filter of client `c` on agent `a` applies to `candidate`.
+  func isFiltered(_ c: ClientIndex, _ a: AgentIndex, _ candidate: Resources, now: Int64) -> Bool {
+    for flt in agents.filters[a.i] where flt.client == c && now < flt.expires {
+      if flt.refused.contains(candidate) { return true }
+    }
+    return false
+  }
+
+  /// What role `r` may be offered on `ctx.agent` in this pass; nil when no scalars.
+  func offerable(_ r: RoleIndex, _ ctx: PassContext) -> OfferPlan? {
+    let a = ctx.agent
+    var unres: ScalarVector
+    var parts: [PoolPart] = []
+    var ranges: [RangeSet] = []
+    if ctx.pass == 1 {
+      unres = ScalarVector()
+      let free = agents.unreservedFree[a.i]
+      var m = roles.guaranteeMask[r.i]
+      while m != 0 {
+        let k = m.trailingZeroBitCount
+        m &= m - 1
+        let room = max(0, roles.guarantee[r.i][k] - roles.consumption[r.i][k])
+        unres[k] = min(free[k], room)
+      }
+    } else {
+      unres = agents.unreservedFree[a.i]
+      if !agents.reservations[a.i].isEmpty {
+        var x = r
+        while x.i > 0 {
+          if let res = agents.reservations[a.i].first(where: { $0.role == x }) {
+            let free = res.amount - res.held
+            if !free.isZero { parts.append(PoolPart(role: x, amount: free)) }
+          }
+          x = roles.parent[x.i]
+        }
+      }
+      ranges = agents.freeRanges[a.i]
+    }
+    var x = r
+    while x.i > 0 {
+      var m = roles.limitMask[x.i]
+      while m != 0 {
+        let k = m.trailingZeroBitCount
+        m &= m - 1
+        unres[k] = min(unres[k], max(0, roles.limit[x.i][k] - roles.consumption[x.i][k]))
+      }
+      x = roles.parent[x.i]
+    }
+    if ctx.headroomActive {
+      let g = nearestGuaranteed(r)
+      for k in 0..<ctx.headroom.width where ctx.headroom[k] > 0 {
+        var u: Int64 = 0
+        if let g, roles.guaranteeMask[g.i] & (1 << UInt64(k)) != 0 {
+          u = max(0, roles.guarantee[g.i][k] - roles.consumption[g.i][k])
+        }
+        let cap = max(0, ctx.unreservedPool[k] - ctx.headroom[k] + u)
+        unres[k] = min(unres[k], cap)
+      }
+    }
+    var total = unres
+    for p in parts { total += p.amount }
+    if total.isZero { return nil }
+    return OfferPlan(
+      unreserved: unres, reserved: parts, resources: Resources(scalars: total, ranges: ranges))
+  }
+
+  /// Records a new offer and holds its resources.
+  mutating func makeOffer(client c: ClientIndex, agent a: AgentIndex, plan: OfferPlan) -> OfferSlot
+  {
+    let f = sorter.framework[c.i]
+    let r = sorter.role[c.i]
+    let seq = nextOfferSeq
+    nextOfferSeq += 1
+    let rec = OfferRecord(
+      seq: seq, framework: f, role: r, client: c, agent: a, resources: plan.resources,
+      unreserved: plan.unreserved, reserved: plan.reserved, agentPos: agents.offers[a.i].count,
+      frameworkPos: frameworks.offers[f.i].count)
+    let s: OfferSlot
+    if let free = offerFreeSlots.popLast() {
+      s = free
+      offerRecords[s.i] = rec
+      offerLive[s.i] = true
+    } else {
+      s = OfferSlot(offerRecords.count)
+      offerRecords.append(rec)
+      offerLive.append(true)
+    }
+    agents.offers[a.i].append(s)
+    frameworks.offers[f.i].append(s)
+    offerBySeq[seq] = s
+    countAllocation(c, r)
+    applyHold(
+      sign: 1, client: c, agent: a, resources: plan.resources, unreserved: plan.unreserved,
+      reserved: plan.reserved, asTask: false)
+    offersMade += 1
+    return s
+  }
+
+  /// Adds a pass-2 plan to a pass-1 offer of the same (framework, role, agent).
+  mutating func mergeIntoOffer(_ s: OfferSlot, _ plan: OfferPlan) {
+    offerRecords[s.i].resources.add(plan.resources)
+    offerRecords[s.i].unreserved += plan.unreserved
+    for p in plan.reserved {
+      if let k = offerRecords[s.i].reserved.firstIndex(where: { $0.role == p.role }) {
+        offerRecords[s.i].reserved[k].amount += p.amount
+      } else {
+        offerRecords[s.i].reserved.append(p)
+      }
+    }
+    let rec = offerRecords[s.i]
+    applyHold(
+      sign: 1, client: rec.client, agent: rec.agent, resources: plan.resources,
+      unreserved: plan.unreserved, reserved: plan.reserved, asTask: false)
+  }
+
+  /// Returns an offer's resources to the pool and forgets the offer.
+  mutating func dropOffer(_ s: OfferSlot) {
+    let rec = offerRecords[s.i]
+    applyHold(
+      sign: -1, client: rec.client, agent: rec.agent, resources: rec.resources,
+      unreserved: rec.unreserved, reserved: rec.reserved, asTask: false)
+    // Swap-remove from the agent's and the framework's lists.
+    let a = rec.agent
+    let lastA = agents.offers[a.i].count - 1
+    if rec.agentPos != lastA {
+      let moved = agents.offers[a.i][lastA]
+      agents.offers[a.i][rec.agentPos] = moved
+      offerRecords[moved.i].agentPos = rec.agentPos
+    }
+    agents.offers[a.i].removeLast()
+    let f = rec.framework
+    let lastF = frameworks.offers[f.i].count - 1
+    if rec.frameworkPos != lastF {
+      let moved = frameworks.offers[f.i][lastF]
+      frameworks.offers[f.i][rec.frameworkPos] = moved
+      offerRecords[moved.i].frameworkPos = rec.frameworkPos
+    }
+    frameworks.offers[f.i].removeLast()
+    offerBySeq[rec.seq] = nil
+    offerLive[s.i] = false
+    offerRecords[s.i].resources = .empty
+    offerRecords[s.i].reserved = []
+    offerFreeSlots.append(s)
+  }
+
+  /// The public view of an outstanding offer.
+  func offer(at s: OfferSlot) -> Offer {
+    let rec = offerRecords[s.i]
+    return Offer(
+      id: OfferID(sequence: rec.seq), framework: frameworks.ids[rec.framework.i],
+      role: roles.names[rec.role.i], agent: agents.ids[rec.agent.i],
+      hostname: agents.hostnames[rec.agent.i], resources: amounts(rec.resources))
+  }
+}
