@@ -13,7 +13,9 @@ extension Engine {
     for (name, spec) in list {
       let f = "\(field).\(name)"
       try Validate.role(name, field: f)
-      if !seen.insert(name).inserted { throw .invalid(f, "reservation for '\(name)' is given twice") }
+      if !seen.insert(name).inserted {
+        throw .invalid(f, "reservation for '\(name)' is given twice")
+      }
       let (v, _) = try reg.resolveScalars(spec, field: f)
       out.append(ResolvedReservation(name: name, amount: v))
     }
@@ -129,7 +131,9 @@ extension Engine {
     return v[g]
   }
 
-  func checkTotalOverflow(adding: ScalarVector, removing: ScalarVector, registry reg: ResourceRegistry)
+  func checkTotalOverflow(
+    adding: ScalarVector, removing: ScalarVector, registry reg: ResourceRegistry
+  )
     throws(AllotError)
   {
     let after = clusterTotal + adding - removing
@@ -184,7 +188,8 @@ extension Engine {
       guard let nr = newRes?.filter({ !$0.amount.isZero }) else { return false }
       if nr.count != oldRes.count { return true }
       for r in nr {
-        guard let o = oldRes.first(where: { roles.names[$0.role.i] == r.name }), o.amount == r.amount
+        guard let o = oldRes.first(where: { roles.names[$0.role.i] == r.name }),
+          o.amount == r.amount
         else { return true }
       }
       return false
@@ -266,7 +271,9 @@ extension Engine {
   }
 
   /// Marks an agent draining: it gets no new offers or placements and its outstanding offers
-  /// are rescinded. Idempotent.
+  /// are rescinded.
+  ///
+  /// Idempotent.
   ///
   /// - Returns: the rescinded offers, in the order issued.
   public mutating func drainAgent(_ id: String) throws(AllotError) -> [OfferID] {
@@ -278,7 +285,9 @@ extension Engine {
     return r
   }
 
-  /// Ends draining. Idempotent; rescinds nothing.
+  /// Ends draining.
+  ///
+  /// Idempotent; rescinds nothing.
   public mutating func activateAgent(_ id: String) throws(AllotError) -> [OfferID] {
     try Validate.id(id, field: "id")
     let a = try agentIndex(id, field: "id")

@@ -4,13 +4,16 @@ extension Engine {
     var seen = Set<String>()
     for (i, r) in list.enumerated() {
       try Validate.role(r, field: "\(field)[\(i)]")
-      if !seen.insert(r).inserted { throw .invalid("\(field)[\(i)]", "role '\(r)' is listed twice") }
+      if !seen.insert(r).inserted {
+        throw .invalid("\(field)[\(i)]", "role '\(r)' is listed twice")
+      }
     }
   }
 
   func validateCapabilities(_ caps: [String], field: String) throws(AllotError) {
     for (i, c) in caps.enumerated() where c.utf8.count > 255 || Validate.hasControl(c) {
-      throw .invalid("\(field)[\(i)]", "capabilities must be short names without control characters")
+      throw .invalid(
+        "\(field)[\(i)]", "capabilities must be short names without control characters")
     }
   }
 
@@ -162,7 +165,9 @@ extension Engine {
     return out
   }
 
-  /// Stops offers to a framework for some or all of its roles (Mesos's suppress). Does not
+  /// Stops offers to a framework for some or all of its roles (Mesos's suppress).
+  ///
+  /// Does not
   /// rescind outstanding offers.
   public mutating func suppress(framework id: String, roles names: [String]? = nil)
     throws(AllotError)
@@ -174,7 +179,9 @@ extension Engine {
   }
 
   /// Resumes offers for some or all of a framework's roles and clears its decline filters
-  /// for those roles only (Mesos's revive). Does not rescind outstanding offers.
+  /// for those roles only (Mesos's revive).
+  ///
+  /// Does not rescind outstanding offers.
   public mutating func revive(framework id: String, roles names: [String]? = nil)
     throws(AllotError)
   {
@@ -254,7 +261,8 @@ extension Engine {
       roles.limit[r.i] = l.0
       roles.limitMask[r.i] = l.1
       roles.quotaSpec[r.i] = q
-      guaranteedRoles = (0..<roles.count).filter { roles.guaranteeMask[$0] != 0 }.map(RoleIndex.init)
+      guaranteedRoles = (0..<roles.count).filter { roles.guaranteeMask[$0] != 0 }.map(
+        RoleIndex.init)
     }
   }
 }

@@ -1,7 +1,9 @@
 /// Settings of an engine; the C API's configuration and `allotd`'s options carry the same.
 public struct EngineConfiguration: Sendable {
   /// The minimum offer when a framework sets none: alternatives, each a set of amounts that
-  /// must all be present. Default: `cpus` 0.01 or `mem` 32 (Mesos's defaults).
+  /// must all be present.
+  ///
+  /// Default: `cpus` 0.01 or `mem` 32 (Mesos's defaults).
   public var minAllocatable: [ResourceSpec]
   /// Resource names left out of dominant shares.
   public var excludeFromShares: [String]
@@ -63,9 +65,8 @@ public struct Engine: Sendable {
 
   /// Scalar totals over all agents, draining ones included.
   var clusterTotal = ScalarVector()
-  /// Scalar kinds that count in shares, and their totals as doubles.
-  var shareKinds: [Int] = []
-  var shareTotals: [Double] = []
+  /// Scalar kinds that count in shares, and their totals.
+  var basis = ShareBasis()
   let excludedNames: Set<String>
   /// Shares, ranks or heaps need a full rebuild before the next ordered use.
   var orderDirty = true
@@ -78,6 +79,9 @@ public struct Engine: Sendable {
   var guaranteedRoles: [RoleIndex] = []
   /// Pass-1 offers of the running cycle by (client, agent), for pass 2 to merge into.
   var pass1Offers: [UInt64: OfferSlot] = [:]
+  /// Scratch space of in-order heap walks (a stack: nested walks take consecutive slices).
+  var walkScratch: [Int32] = []
+  var walkTop = 0
 
   /// Counters since creation.
   public internal(set) var offersMade: UInt64 = 0
@@ -176,7 +180,8 @@ public struct Engine: Sendable {
     sorter.subscribed[c.i] = true
     sorter.suppressed[c.i] = false
     sorter.rank[c.i] = frameworks.rank[f.i]
-    sorter.share[c.i] = shareOf(sorter.held[c.i])
+    let share = basis.share(sorter.held[c.i])
+    sorter.share[c.i] = share
     sorter.insert(c, heap: Sorter.frameworkHeap(r))
     roles.subscribers[r.i] += 1
     if roles.subscribers[r.i] == 1 {
@@ -191,7 +196,8 @@ public struct Engine: Sendable {
       roles.subscribersSubtree[x.i] += 1
       if roles.subscribersSubtree[x.i] == 1 {
         if roles.entryClient[x.i] == .none {
-          roles.entryClient[x.i] = sorter.newClient(.roleEntry, role: x, framework: FrameworkIndex(-1))
+          roles.entryClient[x.i] = sorter.newClient(
+            .roleEntry, role: x, framework: FrameworkIndex(-1))
         }
         let e = roles.entryClient[x.i]
         refreshKey(e)
@@ -218,28 +224,24 @@ public struct Engine: Sendable {
   // MARK: - Shares
 
   @inline(__always)
-  func shareOf(_ v: ScalarVector) -> Double {
-    var m = 0.0
-    for j in 0..<shareKinds.count {
-      let s = Double(v[shareKinds[j]]) / shareTotals[j]
-      if s > m { m = s }
-    }
-    return m
-  }
+  func shareOf(_ v: ScalarVector) -> Double { basis.share(v) }
 
   /// Recomputes the sort key of one client from the current state.
   mutating func refreshKey(_ c: ClientIndex) {
     let r = sorter.role[c.i]
     switch sorter.kind[c.i] {
     case .framework:
-      sorter.share[c.i] = shareOf(sorter.held[c.i])
+      let share = basis.share(sorter.held[c.i])
+      sorter.share[c.i] = share
       sorter.rank[c.i] = frameworks.rank[sorter.framework[c.i].i]
     case .selfEntry:
-      sorter.share[c.i] = shareOf(roles.heldOwn[r.i])
+      let share = basis.share(roles.heldOwn[r.i])
+      sorter.share[c.i] = share
       sorter.count[c.i] = roles.countOwn[r.i]
       sorter.rank[c.i] = roles.rank[r.i]
     case .roleEntry:
-      sorter.share[c.i] = shareOf(roles.heldSubtree[r.i]) / roles.weight[r.i]
+      let share = basis.share(roles.heldSubtree[r.i]) / roles.weight[r.i]
+      sorter.share[c.i] = share
       sorter.count[c.i] = roles.countSubtree[r.i]
       sorter.rank[c.i] = roles.rank[r.i]
     }
@@ -247,12 +249,11 @@ public struct Engine: Sendable {
 
   /// Rebuilds share kinds, ranks, every key and every heap.
   mutating func rebuildOrder() {
-    shareKinds = []
-    shareTotals = []
+    basis = ShareBasis()
     for (i, name) in registry.names.scalarNames.enumerated()
     where clusterTotal[i] != 0 && !excludedNames.contains(name) {
-      shareKinds.append(i)
-      shareTotals.append(Double(clusterTotal[i]))
+      basis.kinds.append(i)
+      basis.totals.append(Double(clusterTotal[i]))
     }
     let liveFrameworks = frameworks.ids.indices.filter { frameworks.alive[$0] }
     let sortedF = liveFrameworks.sorted {
@@ -321,9 +322,7 @@ public struct Engine: Sendable {
         }
       }
       if !resources.ranges.isEmpty {
-        var fr = Resources(ranges: agents.freeRanges[a.i])
-        fr.subtract(Resources(ranges: resources.ranges))
-        agents.freeRanges[a.i] = fr.ranges
+        Engine.subtractRanges(&agents.freeRanges[a.i], resources.ranges)
       }
       if asTask {
         agents.allocated[a.i].add(resources)
@@ -347,11 +346,7 @@ public struct Engine: Sendable {
           agents.reservations[a.i][k].held -= p.amount
         }
       }
-      if !resources.ranges.isEmpty {
-        var fr = Resources(ranges: agents.freeRanges[a.i])
-        fr.add(Resources(ranges: resources.ranges))
-        agents.freeRanges[a.i] = fr.ranges
-      }
+      if !resources.ranges.isEmpty { Engine.addRanges(&agents.freeRanges[a.i], resources.ranges) }
       if asTask {
         agents.allocated[a.i].subtract(resources)
         sorter.allocated[c.i] -= scalars
@@ -371,6 +366,21 @@ public struct Engine: Sendable {
     repositionAfterHoldChange(c, r)
   }
 
+  /// Removes range values in place (taking everything leaves empty sets, no allocation).
+  static func subtractRanges(_ free: inout [RangeSet], _ taken: [RangeSet]) {
+    for i in 0..<min(free.count, taken.count) where !taken[i].isEmpty {
+      free[i].subtract(taken[i])
+    }
+  }
+
+  /// Adds range values in place (into empty sets by sharing the storage).
+  static func addRanges(_ free: inout [RangeSet], _ given: [RangeSet]) {
+    if free.count < given.count {
+      free.append(contentsOf: repeatElement(RangeSet(), count: given.count - free.count))
+    }
+    for i in 0..<given.count where !given[i].isEmpty { free[i].formUnion(given[i]) }
+  }
+
   /// Adds `delta` (signed) to role `r`'s reservation total and its subtree consumption.
   mutating func addReservedTotal(_ r: RoleIndex, _ delta: ScalarVector, sign: Int64) {
     if sign > 0 { roles.reservedTotal[r.i] += delta } else { roles.reservedTotal[r.i] -= delta }
@@ -384,4 +394,23 @@ public struct Engine: Sendable {
   func names() -> ResourceNames { registry.names }
 
   func amounts(_ r: Resources) -> ResourceAmounts { ResourceAmounts(r, names: registry.names) }
+}
+
+/// The cluster totals that dominant shares divide by: the scalar kinds with a non-zero
+/// total that are not excluded from shares.
+struct ShareBasis: Sendable {
+  var kinds: [Int] = []
+  var totals: [Double] = []
+
+  /// The dominant share of `v`: the maximum over the kinds of held / total, computed as one
+  /// IEEE division per kind (exact inputs: amounts are at most 2^53 thousandths).
+  @inline(__always)
+  func share(_ v: ScalarVector) -> Double {
+    var m = 0.0
+    for j in 0..<kinds.count {
+      let s = Double(v[kinds[j]]) / totals[j]
+      if s > m { m = s }
+    }
+    return m
+  }
 }

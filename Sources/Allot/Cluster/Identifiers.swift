@@ -1,4 +1,6 @@
-/// Dense, typed indices used inside the engine. Strings appear only at the API boundary.
+/// Dense, typed indices used inside the engine.
+///
+/// Strings appear only at the API boundary.
 @usableFromInline struct AgentIndex: Hashable, Sendable {
   @usableFromInline var raw: Int32
   @inlinable init(_ i: Int) { raw = Int32(truncatingIfNeeded: i) }
@@ -39,7 +41,9 @@
   @inlinable var i: Int { Int(raw) }
 }
 
-/// An offer's public identity: opaque, never reused. Its text form is `o` and a sequence
+/// An offer's public identity: opaque, never reused.
+///
+/// Its text form is `o` and a sequence
 /// number (`o1`, `o2`, ...).
 public struct OfferID: Hashable, Comparable, Sendable, CustomStringConvertible {
   /// The sequence number (1 for the first offer an engine makes).

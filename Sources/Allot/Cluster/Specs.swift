@@ -104,7 +104,9 @@ public struct FrameworkSpec: Hashable, Sendable {
   public var id: String
   /// The roles it subscribes to: non-empty, no duplicates, never `*`.
   public var roles: [String]
-  /// Capabilities; `gpu` lets it receive offers from agents with GPUs. Unknown ones are ignored.
+  /// Capabilities; `gpu` lets it receive offers from agents with GPUs.
+  ///
+  /// Unknown ones are ignored.
   public var capabilities: [String]
   /// The smallest offer it wants: every listed scalar at least this amount; an empty spec
   /// accepts any non-empty offer; `nil` means the engine's minimum.
@@ -146,7 +148,9 @@ public struct FrameworkUpdate: Hashable, Sendable {
 }
 
 /// A role's quota: a guarantee (offered first, and kept as headroom) and a limit (never
-/// exceeded). Scalars only.
+/// exceeded).
+///
+/// Scalars only.
 public struct Quota: Hashable, Sendable {
   /// Resources the role is guaranteed.
   public var guarantee: ResourceSpec

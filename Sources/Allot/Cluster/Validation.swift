@@ -18,7 +18,9 @@ enum Validate {
   }
 
   /// A role path: `/`-separated segments `[A-Za-z0-9_][A-Za-z0-9_.-]*`, not `.` or `..`,
-  /// at most 1024 bytes. `*` is rejected (it means "unreserved").
+  /// at most 1024 bytes.
+  ///
+  /// `*` is rejected (it means "unreserved").
   static func role(_ s: String, field: String) throws(AllotError) {
     let u = Array(s.utf8)
     if s == "*" {
@@ -52,7 +54,9 @@ enum Validate {
   }
 
   /// Labels: keys 1 to 317 bytes, values at most 1024 bytes, no control characters, no
-  /// duplicate keys. Returns them sorted by key bytes.
+  /// duplicate keys.
+  ///
+  /// Returns them sorted by key bytes.
   static func labels(_ pairs: [(String, String)], field: String) throws(AllotError)
     -> [(String, String)]
   {
@@ -133,7 +137,9 @@ extension ResourceRegistry {
   }
 
   /// Resolves scalars-only resources (quota, reservations, minimums), interning new names as
-  /// scalars. Returns amounts and the mask of listed names.
+  /// scalars.
+  ///
+  /// Returns amounts and the mask of listed names.
   mutating func resolveScalars(_ spec: ResourceSpec, field: String) throws(AllotError)
     -> (ScalarVector, UInt64)
   {
@@ -156,6 +162,7 @@ extension ResourceRegistry {
   }
 
   /// What a task needs, without interning: scalars, concrete ranges, and range counts.
+  ///
   /// Unknown names with a non-zero amount are reported in `missing`.
   func resolveNeed(_ spec: ResourceSpec, field: String) throws(AllotError) -> TaskNeed {
     var need = TaskNeed()

@@ -15,8 +15,9 @@ enum ClientKind: UInt8, Sendable {
 /// frameworks. Entries are ordered by (share, allocation count, name rank). When an offer or
 /// placement changes what a client holds, only that client and its ancestors' entries are
 /// repositioned: O(depth * log n), never a re-sort of everything (Mesos's sorter re-sorted
-/// every client when dirty). Ordered iteration walks a heap without disturbing it, with a
-/// small auxiliary heap of frontier positions: the first k entries cost O(k log k).
+/// every client when dirty). Ordered iteration (`Engine.nextInWalk`) walks a heap without
+/// disturbing it, with a small auxiliary heap of frontier positions: the first k entries cost
+/// O(k log k).
 struct Sorter: Sendable {
   var kind: [ClientKind] = []
   var role: [RoleIndex] = []
@@ -129,7 +130,7 @@ struct Sorter: Sendable {
   /// Repositions a client whose key changed.
   mutating func update(_ c: ClientIndex) {
     let h = Int(heapOf[c.i])
-    guard h >= 0 else { return }
+    guard h >= 0, heaps[h].count > 1 else { return }
     let p = Int(pos[c.i])
     siftUp(h, p)
     siftDown(h, Int(pos[c.i]))
@@ -146,95 +147,88 @@ struct Sorter: Sendable {
   }
 
   private mutating func siftUp(_ h: Int, _ start: Int) {
-    var i = start
-    let c = heaps[h][i]
-    while i > 0 {
-      let p = (i - 1) / 2
-      let pc = heaps[h][p]
-      if !less(c, pc) { break }
-      heaps[h][i] = pc
-      pos[pc.i] = Int32(i)
-      i = p
+    share.withUnsafeBufferPointer { share in
+      count.withUnsafeBufferPointer { count in
+        rank.withUnsafeBufferPointer { rank in
+          pos.withUnsafeMutableBufferPointer { pos in
+            heaps[h].withUnsafeMutableBufferPointer { heap in
+              Sorter.siftUp(heap, pos, share, count, rank, start)
+            }
+          }
+        }
+      }
     }
-    heaps[h][i] = c
-    pos[c.i] = Int32(i)
   }
 
   private mutating func siftDown(_ h: Int, _ start: Int) {
-    let n = heaps[h].count
+    share.withUnsafeBufferPointer { share in
+      count.withUnsafeBufferPointer { count in
+        rank.withUnsafeBufferPointer { rank in
+          pos.withUnsafeMutableBufferPointer { pos in
+            heaps[h].withUnsafeMutableBufferPointer { heap in
+              Sorter.siftDown(heap, pos, share, count, rank, start)
+            }
+          }
+        }
+      }
+    }
+  }
+
+  @inline(__always)
+  static func less(
+    _ a: Int, _ b: Int, _ share: UnsafeBufferPointer<Double>, _ count: UnsafeBufferPointer<UInt64>,
+    _ rank: UnsafeBufferPointer<UInt32>
+  ) -> Bool {
+    let sa = share[a]
+    let sb = share[b]
+    if sa != sb { return sa < sb }
+    let ca = count[a]
+    let cb = count[b]
+    if ca != cb { return ca < cb }
+    return rank[a] < rank[b]
+  }
+
+  static func siftUp(
+    _ heap: UnsafeMutableBufferPointer<ClientIndex>, _ pos: UnsafeMutableBufferPointer<Int32>,
+    _ share: UnsafeBufferPointer<Double>, _ count: UnsafeBufferPointer<UInt64>,
+    _ rank: UnsafeBufferPointer<UInt32>, _ start: Int
+  ) {
     var i = start
-    let c = heaps[h][i]
+    let c = heap[i]
+    while i > 0 {
+      let p = (i - 1) / 2
+      let pc = heap[p]
+      if !less(c.i, pc.i, share, count, rank) { break }
+      heap[i] = pc
+      pos[pc.i] = Int32(i)
+      i = p
+    }
+    heap[i] = c
+    pos[c.i] = Int32(i)
+  }
+
+  static func siftDown(
+    _ heap: UnsafeMutableBufferPointer<ClientIndex>, _ pos: UnsafeMutableBufferPointer<Int32>,
+    _ share: UnsafeBufferPointer<Double>, _ count: UnsafeBufferPointer<UInt64>,
+    _ rank: UnsafeBufferPointer<UInt32>, _ start: Int
+  ) {
+    let n = heap.count
+    var i = start
+    let c = heap[i]
     while true {
       let l = 2 * i + 1
       if l >= n { break }
       var m = l
       let r = l + 1
-      if r < n, less(heaps[h][r], heaps[h][l]) { m = r }
-      let mc = heaps[h][m]
-      if !less(mc, c) { break }
-      heaps[h][i] = mc
+      if r < n, less(heap[r].i, heap[l].i, share, count, rank) { m = r }
+      let mc = heap[m]
+      if !less(mc.i, c.i, share, count, rank) { break }
+      heap[i] = mc
       pos[mc.i] = Int32(i)
       i = m
     }
-    heaps[h][i] = c
+    heap[i] = c
     pos[c.i] = Int32(i)
-  }
-
-  /// Visits the entries of heap `h` in ascending order until `body` returns true.
-  ///
-  /// - Returns: whether `body` stopped the walk.
-  /// - Complexity: O(k log k) for the first k entries; the heap is not modified.
-  func walk(_ h: Int, _ body: (ClientIndex) -> Bool) -> Bool {
-    let heap = heaps[h]
-    let n = heap.count
-    if n == 0 { return false }
-    if body(heap[0]) { return true }
-    if n == 1 { return false }
-    return withUnsafeTemporaryAllocation(of: Int32.self, capacity: n) { aux -> Bool in
-      var size = 0
-      func push(_ p: Int32) {
-        var i = size
-        size += 1
-        let c = heap[Int(p)]
-        while i > 0 {
-          let parent = (i - 1) / 2
-          if !less(c, heap[Int(aux[parent])]) { break }
-          aux[i] = aux[parent]
-          i = parent
-        }
-        aux[i] = p
-      }
-      func pop() -> Int32 {
-        let top = aux[0]
-        size -= 1
-        if size > 0 {
-          let last = aux[size]
-          let c = heap[Int(last)]
-          var i = 0
-          while true {
-            let l = 2 * i + 1
-            if l >= size { break }
-            var m = l
-            if l + 1 < size, less(heap[Int(aux[l + 1])], heap[Int(aux[l])]) { m = l + 1 }
-            if !less(heap[Int(aux[m])], c) { break }
-            aux[i] = aux[m]
-            i = m
-          }
-          aux[i] = last
-        }
-        return top
-      }
-      push(1)
-      if n > 2 { push(2) }
-      while size > 0 {
-        let p = pop()
-        if body(heap[Int(p)]) { return true }
-        let l = 2 * Int(p) + 1
-        if l < n { push(Int32(l)) }
-        if l + 1 < n { push(Int32(l + 1)) }
-      }
-      return false
-    }
   }
 
   #if ALLOT_INTERNAL_CHECKS

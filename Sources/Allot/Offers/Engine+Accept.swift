@@ -17,11 +17,15 @@ extension Engine {
     if let r, r.milli > Quantity.maxMilli { throw .invalid(field, "\(field) is too large") }
   }
 
-  mutating func addFilter(_ c: ClientIndex, _ a: AgentIndex, _ refused: Resources, seconds: Seconds, now: Int64) {
+  mutating func addFilter(
+    _ c: ClientIndex, _ a: AgentIndex, _ refused: Resources, seconds: Seconds, now: Int64
+  ) {
     guard seconds.milli > 0, !refused.isEmpty else { return }
     let expires = now &+ seconds.milli
     // A filter that refuses no more and lasts no longer than the new one is redundant.
-    agents.filters[a.i].removeAll { $0.client == c && $0.expires <= expires && refused.contains($0.refused) }
+    agents.filters[a.i].removeAll {
+      $0.client == c && $0.expires <= expires && refused.contains($0.refused)
+    }
     agents.filters[a.i].append(OfferFilter(client: c, expires: expires, refused: refused))
   }
 
@@ -40,7 +44,8 @@ extension Engine {
     let s = try lookupOffer(offer, field: "offer")
     let rec = offerRecords[s.i]
     dropOffer(s)
-    addFilter(rec.client, rec.agent, rec.resources, seconds: refuseSeconds ?? 5, now: clock.now().milli)
+    addFilter(
+      rec.client, rec.agent, rec.resources, seconds: refuseSeconds ?? 5, now: clock.now().milli)
     checkInvariantsIfEnabled()
   }
 

@@ -20,6 +20,15 @@ struct PassContext {
   var unreservedPool = ScalarVector()
 }
 
+/// An in-order walk over one heap; its auxiliary heap lives in the engine's scratch space.
+struct HeapWalk {
+  var heap: Int
+  var count: Int
+  var base: Int
+  var size: Int
+  var started: Bool
+}
+
 struct Candidate {
   var client: ClientIndex
   var plan: OfferPlan
@@ -207,55 +216,142 @@ extension Engine {
   }
 
   /// The first client in hierarchical DRF order that takes an offer on `ctx.agent`.
-  func search(_ ctx: PassContext) -> Candidate? {
-    var found: Candidate?
-    _ = searchRole(.root, ctx, &found)
-    return found
+  mutating func search(_ ctx: PassContext) -> Candidate? {
+    walkTop = 0
+    return searchRole(.root, ctx)
   }
 
-  func searchRole(_ r: RoleIndex, _ ctx: PassContext, _ found: inout Candidate?) -> Bool {
-    sorter.walk(Sorter.childHeap(r)) { c in
+  mutating func searchRole(_ r: RoleIndex, _ ctx: PassContext) -> Candidate? {
+    var w = beginWalk(Sorter.childHeap(r))
+    while let c = nextInWalk(&w) {
       switch sorter.kind[c.i] {
       case .roleEntry:
         let child = sorter.role[c.i]
-        if ctx.pass == 1 && !ctx.pass1Subtree[child.i] { return false }
-        return searchRole(child, ctx, &found)
+        if ctx.pass == 1 && !ctx.pass1Subtree[child.i] { continue }
+        if let found = searchRole(child, ctx) { return found }
       case .selfEntry:
-        return searchFrameworks(r, ctx, &found)
+        if let found = searchFrameworks(r, ctx) { return found }
       case .framework:
-        return false
+        continue
       }
     }
+    endWalk(w)
+    return nil
   }
 
-  func searchFrameworks(_ r: RoleIndex, _ ctx: PassContext, _ found: inout Candidate?) -> Bool {
-    if ctx.pass == 1 && !ctx.pass1Role[r.i] { return false }
-    guard let plan = offerable(r, ctx) else { return false }
+  mutating func searchFrameworks(_ r: RoleIndex, _ ctx: PassContext) -> Candidate? {
+    if ctx.pass == 1 && !ctx.pass1Role[r.i] { return nil }
+    guard let plan = offerable(r, ctx) else { return nil }
     let a = ctx.agent
     let agentGPU = agents.gpu[a.i]
-    return sorter.walk(Sorter.frameworkHeap(r)) { c in
-      if sorter.mark[c.i] == ctx.stamp || sorter.suppressed[c.i] { return false }
+    var w = beginWalk(Sorter.frameworkHeap(r))
+    while let c = nextInWalk(&w) {
+      if sorter.mark[c.i] == ctx.stamp || sorter.suppressed[c.i] { continue }
       let f = sorter.framework[c.i]
-      if agentGPU && !frameworks.gpu[f.i] { return false }
+      if agentGPU && !frameworks.gpu[f.i] { continue }
       var merge: OfferSlot?
       if ctx.pass == 2, !pass1Offers.isEmpty, let m = pass1Offers[Engine.pairKey(c, a)] {
         merge = m
         var merged = offerRecords[m.i].resources
         merged.add(plan.resources)
         if !meetsMinimum(f, merged.scalars) || isFiltered(c, a, merged, now: ctx.now) {
-          return false
+          continue
         }
       } else {
-        if !meetsMinimum(f, plan.resources.scalars) { return false }
-        if isFiltered(c, a, plan.resources, now: ctx.now) { return false }
+        if !meetsMinimum(f, plan.resources.scalars) { continue }
+        if isFiltered(c, a, plan.resources, now: ctx.now) { continue }
       }
-      found = Candidate(client: c, plan: plan, merge: merge)
-      return true
+      return Candidate(client: c, plan: plan, merge: merge)
     }
+    endWalk(w)
+    return nil
+  }
+
+  /// Starts an in-order walk of heap `h` (see ``nextInWalk(_:)``).
+  @inline(__always)
+  func beginWalk(_ h: Int) -> HeapWalk {
+    HeapWalk(heap: h, count: sorter.heaps[h].count, base: walkTop, size: 0, started: false)
+  }
+
+  /// Frees the walk's scratch space (walks nest like a stack).
+  @inline(__always)
+  mutating func endWalk(_ w: HeapWalk) {
+    if w.started { walkTop = w.base }
+  }
+
+  /// The next entry of a heap in ascending order, without modifying the heap: the first is
+  /// the root; after it, a small auxiliary heap of frontier positions (kept in the engine's
+  /// scratch space) yields the rest.
+  ///
+  /// - Complexity: O(log k) for the k-th entry.
+  mutating func nextInWalk(_ w: inout HeapWalk) -> ClientIndex? {
+    let h = w.heap
+    let n = w.count
+    if !w.started {
+      if n == 0 { return nil }
+      w.started = true
+      walkTop = w.base + n
+      if walkScratch.count < walkTop {
+        walkScratch.append(contentsOf: repeatElement(0, count: walkTop - walkScratch.count + 64))
+      }
+      if n > 1 { walkPush(&w, 1) }
+      if n > 2 { walkPush(&w, 2) }
+      return sorter.heaps[h][0]
+    }
+    if w.size == 0 {
+      walkTop = w.base
+      return nil
+    }
+    // Pop the smallest frontier position.
+    let b = w.base
+    let top = walkScratch[b]
+    w.size -= 1
+    if w.size > 0 {
+      let last = walkScratch[b + w.size]
+      let lastC = sorter.heaps[h][Int(last)]
+      var i = 0
+      while true {
+        let l = 2 * i + 1
+        if l >= w.size { break }
+        var m = l
+        if l + 1 < w.size,
+          sorter.less(
+            sorter.heaps[h][Int(walkScratch[b + l + 1])], sorter.heaps[h][Int(walkScratch[b + l])])
+        {
+          m = l + 1
+        }
+        if !sorter.less(sorter.heaps[h][Int(walkScratch[b + m])], lastC) { break }
+        walkScratch[b + i] = walkScratch[b + m]
+        i = m
+      }
+      walkScratch[b + i] = last
+    }
+    let l = 2 * Int(top) + 1
+    if l < n { walkPush(&w, Int32(l)) }
+    if l + 1 < n { walkPush(&w, Int32(l + 1)) }
+    return sorter.heaps[h][Int(top)]
+  }
+
+  @inline(__always)
+  mutating func walkPush(_ w: inout HeapWalk, _ p: Int32) {
+    let h = w.heap
+    let b = w.base
+    var i = w.size
+    w.size += 1
+    let c = sorter.heaps[h][Int(p)]
+    while i > 0 {
+      let parent = (i - 1) / 2
+      if !sorter.less(c, sorter.heaps[h][Int(walkScratch[b + parent])]) { break }
+      walkScratch[b + i] = walkScratch[b + parent]
+      i = parent
+    }
+    walkScratch[b + i] = p
   }
 
   /// Whether an offer with these scalars is at least the framework's minimum (or the
-  /// engine's, when the framework has none). An offer without scalars is empty.
+  /// engine's, when the framework has none).
+  ///
+  /// An offer without scalars is empty.
   func meetsMinimum(_ f: FrameworkIndex, _ s: ScalarVector) -> Bool {
     if s.isZero { return false }
     if let (amount, _) = frameworks.minAllocatable[f.i] { return s.covers(amount) }

@@ -25,7 +25,9 @@ public struct Quantity: Hashable, Comparable, Sendable, CustomStringConvertible,
   /// Zero.
   public static let zero = Quantity(milli: 0)
 
-  /// Creates a quantity from thousandths. The engine rejects values outside
+  /// Creates a quantity from thousandths.
+  ///
+  /// The engine rejects values outside
   /// `0...maxMilli` where they enter it.
   @inlinable
   public init(milli: Int64) { self.milli = milli }

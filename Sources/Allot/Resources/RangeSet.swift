@@ -130,6 +130,10 @@ public struct RangeSet: Hashable, Sendable, CustomStringConvertible {
   /// - Complexity: O(n + m).
   public mutating func subtract(_ other: RangeSet) {
     if other._intervals.isEmpty || _intervals.isEmpty { return }
+    if other._intervals == _intervals {
+      _intervals = []
+      return
+    }
     var out: [ClosedRange<UInt64>] = []
     out.reserveCapacity(_intervals.count + other._intervals.count)
     var j = 0

@@ -20,8 +20,12 @@ public final class ResourceNames: Sendable {
   init(scalarNames: [String], rangeNames: [String]) {
     self.scalarNames = scalarNames
     self.rangeNames = rangeNames
-    scalarOrder = scalarNames.indices.sorted { scalarNames[$0].utf8.lexicographicallyPrecedes(scalarNames[$1].utf8) }
-    rangeOrder = rangeNames.indices.sorted { rangeNames[$0].utf8.lexicographicallyPrecedes(rangeNames[$1].utf8) }
+    scalarOrder = scalarNames.indices.sorted {
+      scalarNames[$0].utf8.lexicographicallyPrecedes(scalarNames[$1].utf8)
+    }
+    rangeOrder = rangeNames.indices.sorted {
+      rangeNames[$0].utf8.lexicographicallyPrecedes(rangeNames[$1].utf8)
+    }
   }
 }
 

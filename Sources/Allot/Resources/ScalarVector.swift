@@ -66,7 +66,8 @@ public struct ScalarVector: Sendable, Equatable, Hashable {
   public func covers(_ other: ScalarVector) -> Bool {
     if any(head .< other.head) { return false }
     if other.tail.isEmpty { return true }
-    for j in 0..<other.tail.count where self.tail.count <= j ? other.tail[j] > 0 : self.tail[j] < other.tail[j] {
+    for j in 0..<other.tail.count
+    where self.tail.count <= j ? other.tail[j] > 0 : self.tail[j] < other.tail[j] {
       return false
     }
     return true

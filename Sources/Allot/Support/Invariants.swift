@@ -6,7 +6,8 @@ extension Engine {
     #if ALLOT_INTERNAL_CHECKS
       let errors = checkInvariants()
       if !errors.isEmpty {
-        preconditionFailure("engine invariants broken:\n" + errors.prefix(10).joined(separator: "\n"))
+        preconditionFailure(
+          "engine invariants broken:\n" + errors.prefix(10).joined(separator: "\n"))
       }
     #endif
   }
@@ -102,7 +103,8 @@ extension Engine {
       }
       // Ranges: free, offered and allocated are disjoint and cover the total.
       let free = Resources(ranges: agents.freeRanges[a.i])
-      let n = max(t.ranges.count, max(free.ranges.count, max(offered.ranges.count, allocated.ranges.count)))
+      let n = max(
+        t.ranges.count, max(free.ranges.count, max(offered.ranges.count, allocated.ranges.count)))
       for i in 0..<n {
         let parts = [free.range(i), offered.range(i), allocated.range(i)]
         var union = RangeSet()

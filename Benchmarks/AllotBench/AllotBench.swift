@@ -1,0 +1,56 @@
+import Foundation
+
+/// allot-bench: allocation throughput of the Allot engine.
+@main
+struct AllotBench {
+  static let usage = """
+    usage: allot-bench [offers] [options]
+
+    Scenarios:
+      offers    (default) Mesos's DeclineOffers shape: one allocation cycle over many
+                agents and frameworks, rounds of declines and cycles.
+
+    Options of every scenario:
+      --json FILE   write results in the allot-bench JSON format (version 1)
+      --help        this text, and the scenario's own
+
+    """
+
+  static func main() {
+    var args = Array(CommandLine.arguments.dropFirst())
+    var scenario = "offers"
+    if let first = args.first, !first.hasPrefix("-") {
+      scenario = first
+      args.removeFirst()
+    }
+    do {
+      let opts = try Options(args, flagNames: ["help"])
+      switch scenario {
+      case "offers":
+        if opts.flags.contains("help") {
+          print(usage + OffersScenario.help)
+          return
+        }
+        var s = OffersScenario()
+        s.agents = try opts.int("agents", s.agents)
+        s.frameworks = try opts.int("frameworks", s.frameworks)
+        s.rounds = try opts.int("rounds", s.rounds)
+        let results = try s.run()
+        print(
+          "offers: \(s.agents) agents, \(s.frameworks) frameworks, \(s.rounds) rounds")
+        printTable(results)
+        if let path = opts.values["json"] {
+          try writeJSON(
+            path: path, scenario: "offers",
+            params: [("agents", s.agents), ("frameworks", s.frameworks), ("rounds", s.rounds)],
+            results: results)
+        }
+      default:
+        throw BenchError.usage("unknown scenario '\(scenario)'")
+      }
+    } catch {
+      FileHandle.standardError.write(Data("allot-bench: \(error)\n\n\(usage)".utf8))
+      exit(2)
+    }
+  }
+}
