@@ -10,8 +10,8 @@ struct OffersScenario {
     ports:[31000-32000]; M frameworks in the role `default`. Before timing, one allocation
     cycle and accepts leave every agent partly used (cpus:16, mem:2014, disk:1024) by a
     framework in round-robin. Then R rounds of "decline every outstanding offer with a long
-    filter (1 day), then one allocation cycle", and R rounds that decline with
-    refuseSeconds 0. Reports the cycle time per round (cycle: long-filter rounds;
+    filter (1 day), then one allocation cycle", and, after reviving every framework (which
+    clears the filters), R rounds that decline with refuseSeconds 0. Reports the cycle time per round (cycle: long-filter rounds;
     cycleNoFilter: refuse-0 rounds), offers per second, the time to add the agents, and
     peak memory. Defaults: 10000 agents, 1000 frameworks, 10 rounds.
     """
@@ -65,6 +65,10 @@ struct OffersScenario {
     var declineMillis: [Double] = []
     for phase in 0..<2 {
       let refuse: Seconds = phase == 0 ? 86_400 : 0
+      if phase == 1 {
+        // Start the refuse-0 rounds without the long filters of the first phase.
+        for i in 0..<frameworks { try engine.revive(framework: "framework-\(pad(i))") }
+      }
       for round in 0..<rounds {
         let outstanding = try engine.outstandingOffers()
         var err: (any Error)?

@@ -39,34 +39,6 @@ extension Engine {
     }
   }
 
-  /// Throws `quotaExceeded` when the reservations `adding` (by role name) minus `removing`
-  /// would take a role with a limit past it, in a resource whose reservations grow.
-  func checkReservationLimits(
-    adding: [(String, ScalarVector)], removing: [(RoleIndex, ScalarVector)], field: String
-  ) throws(AllotError) {
-    for xi in 0..<roles.count where roles.limitMask[xi] != 0 {
-      let x = RoleIndex(xi)
-      let prefix = roles.names[xi]
-      var delta = ScalarVector()
-      for (name, amount) in adding where name == prefix || name.hasPrefix(prefix + "/") {
-        delta += amount
-      }
-      for (r, amount) in removing where roles.isAncestorOrSelf(x, of: r) { delta -= amount }
-      let after = roles.consumption[xi] + delta
-      var m = roles.limitMask[xi]
-      while m != 0 {
-        let k = m.trailingZeroBitCount
-        m &= m - 1
-        if delta[k] > 0, after[k] > roles.limit[xi][k] {
-          throw AllotError(
-            .quotaExceeded, field: field,
-            "the reservations would take role '\(prefix)' past its \(registry.names.scalarNames[k]) "
-              + "limit of \(Quantity(milli: roles.limit[xi][k]))")
-        }
-      }
-    }
-  }
-
   /// Adds an agent.
   ///
   /// Checks, in order: the id, hostname, resources, labels, taints and reservations
@@ -87,7 +59,8 @@ extension Engine {
     if agents.byId[spec.id] != nil {
       throw AllotError(.conflict, field: "id", "agent '\(spec.id)' already exists")
     }
-    try checkReservationLimits(
+    try roles.checkReservationLimits(
+      resourceNames: registry.names,
       adding: res.map { ($0.name, $0.amount) }, removing: [],
       field: "reservations")
     // Commit.
@@ -227,7 +200,8 @@ extension Engine {
         "running tasks on agent '\(update.id)' hold range values the new resources lack")
     }
     if reservationsChanged {
-      try checkReservationLimits(
+      try roles.checkReservationLimits(
+        resourceNames: registry.names,
         adding: effective.map { ($0.name, $0.amount) },
         removing: oldRes.map { ($0.role, $0.amount) }, field: "reservations")
     }

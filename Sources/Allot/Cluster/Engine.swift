@@ -82,6 +82,8 @@ public struct Engine: Sendable {
   /// Scratch space of in-order heap walks (a stack: nested walks take consecutive slices).
   var walkScratch: [Int32] = []
   var walkTop = 0
+  /// The pass of the running cycle (agent, stamp, headroom).
+  var cur = PassContext(pass: 0, now: 0)
 
   /// Counters since creation.
   public internal(set) var offersMade: UInt64 = 0
@@ -182,7 +184,7 @@ public struct Engine: Sendable {
     sorter.rank[c.i] = frameworks.rank[f.i]
     let share = basis.share(sorter.held[c.i])
     sorter.share[c.i] = share
-    sorter.insert(c, heap: Sorter.frameworkHeap(r))
+    insertRefreshing(c, heap: Sorter.frameworkHeap(r))
     roles.subscribers[r.i] += 1
     if roles.subscribers[r.i] == 1 {
       if roles.selfClient[r.i] == .none {
@@ -190,7 +192,7 @@ public struct Engine: Sendable {
       }
       let s = roles.selfClient[r.i]
       refreshKey(s)
-      sorter.insert(s, heap: Sorter.childHeap(r))
+      insertRefreshing(s, heap: Sorter.childHeap(r))
     }
     for x in roles.path(r) {
       roles.subscribersSubtree[x.i] += 1
@@ -201,9 +203,19 @@ public struct Engine: Sendable {
         }
         let e = roles.entryClient[x.i]
         refreshKey(e)
-        sorter.insert(e, heap: Sorter.childHeap(roles.parent[x.i]))
+        insertRefreshing(e, heap: Sorter.childHeap(roles.parent[x.i]))
       }
     }
+  }
+
+  /// Inserts a client into a heap; a lone entry already there gets its key refreshed first
+  /// (keys of lone entries are not maintained, see `repositionAfterHoldChange`).
+  mutating func insertRefreshing(_ c: ClientIndex, heap h: Int) {
+    if sorter.heaps[h].count == 1 {
+      let other = sorter.heaps[h][0]
+      refreshKey(other)
+    }
+    sorter.insert(c, heap: h)
   }
 
   /// Removes framework `f`'s subscription to role `r` from the sorter (its client stays while
@@ -275,17 +287,21 @@ public struct Engine: Sendable {
   /// holds more or less.
   mutating func repositionAfterHoldChange(_ c: ClientIndex, _ r: RoleIndex) {
     if orderDirty { return }
-    refreshKey(c)
-    sorter.update(c)
+    // A client alone in its heap needs neither a key nor a position until a sibling
+    // arrives, and every insertion refreshes the key first.
+    if sorter.inCrowdedHeap(c) {
+      refreshKey(c)
+      sorter.update(c)
+    }
     let s = roles.selfClient[r.i]
-    if s != .none, sorter.heapOf[s.i] >= 0 {
+    if s != .none, sorter.inCrowdedHeap(s) {
       refreshKey(s)
       sorter.update(s)
     }
     var x = r
     while x.i > 0 {
       let e = roles.entryClient[x.i]
-      if e != .none, sorter.heapOf[e.i] >= 0 {
+      if e != .none, sorter.inCrowdedHeap(e) {
         refreshKey(e)
         sorter.update(e)
       }
@@ -368,6 +384,10 @@ public struct Engine: Sendable {
 
   /// Removes range values in place (taking everything leaves empty sets, no allocation).
   static func subtractRanges(_ free: inout [RangeSet], _ taken: [RangeSet]) {
+    if free == taken {
+      free = []
+      return
+    }
     for i in 0..<min(free.count, taken.count) where !taken[i].isEmpty {
       free[i].subtract(taken[i])
     }
@@ -375,6 +395,10 @@ public struct Engine: Sendable {
 
   /// Adds range values in place (into empty sets by sharing the storage).
   static func addRanges(_ free: inout [RangeSet], _ given: [RangeSet]) {
+    if free.isEmpty {
+      free = given
+      return
+    }
     if free.count < given.count {
       free.append(contentsOf: repeatElement(RangeSet(), count: given.count - free.count))
     }

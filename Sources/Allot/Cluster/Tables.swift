@@ -179,6 +179,74 @@ struct RoleTable: Sendable {
     return out
   }
 
+  func guaranteeUnmet(_ r: RoleIndex) -> Bool {
+    var m = guaranteeMask[r.i]
+    while m != 0 {
+      let k = m.trailingZeroBitCount
+      m &= m - 1
+      if consumption[r.i][k] < guarantee[r.i][k] { return true }
+    }
+    return false
+  }
+
+  func unmetGuarantee(_ r: RoleIndex) -> ScalarVector {
+    var out = ScalarVector()
+    var m = guaranteeMask[r.i]
+    while m != 0 {
+      let k = m.trailingZeroBitCount
+      m &= m - 1
+      out[k] = max(0, guarantee[r.i][k] - consumption[r.i][k])
+    }
+    return out
+  }
+
+  func hasGuaranteedAncestor(_ r: RoleIndex) -> Bool {
+    var x = parent[r.i]
+    while x.i > 0 {
+      if guaranteeMask[x.i] != 0 { return true }
+      x = parent[x.i]
+    }
+    return false
+  }
+
+  func nearestGuaranteed(_ r: RoleIndex) -> RoleIndex? {
+    var x = r
+    while x.i > 0 {
+      if guaranteeMask[x.i] != 0 { return x }
+      x = parent[x.i]
+    }
+    return nil
+  }
+
+  /// Throws `quotaExceeded` when the reservations `adding` (by role name) minus `removing`
+  /// would take a role with a limit past it, in a resource whose reservations grow.
+  func checkReservationLimits(
+    resourceNames: ResourceNames, adding: [(String, ScalarVector)],
+    removing: [(RoleIndex, ScalarVector)], field: String
+  ) throws(AllotError) {
+    for xi in 0..<count where limitMask[xi] != 0 {
+      let x = RoleIndex(xi)
+      let prefix = names[xi]
+      var delta = ScalarVector()
+      for (name, amount) in adding where name == prefix || name.hasPrefix(prefix + "/") {
+        delta += amount
+      }
+      for (r, amount) in removing where isAncestorOrSelf(x, of: r) { delta -= amount }
+      let after = consumption[xi] + delta
+      var m = limitMask[xi]
+      while m != 0 {
+        let k = m.trailingZeroBitCount
+        m &= m - 1
+        if delta[k] > 0, after[k] > limit[xi][k] {
+          throw AllotError(
+            .quotaExceeded, field: field,
+            "the reservations would take role '\(prefix)' past its \(resourceNames.scalarNames[k]) "
+              + "limit of \(Quantity(milli: limit[xi][k]))")
+        }
+      }
+    }
+  }
+
   /// Whether `a` is `b` or one of its ancestors.
   func isAncestorOrSelf(_ a: RoleIndex, of b: RoleIndex) -> Bool {
     var x = b

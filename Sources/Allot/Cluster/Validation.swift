@@ -60,17 +60,26 @@ enum Validate {
   static func labels(_ pairs: [(String, String)], field: String) throws(AllotError)
     -> [(String, String)]
   {
-    var seen = Set<String>()
     for (k, v) in pairs {
       let kn = k.utf8.count
-      let f = "\(field).\(k)"
-      if kn == 0 || kn > 317 { throw .invalid(f, "label keys must be 1 to 317 bytes") }
-      if hasControl(k) { throw .invalid(f, "label keys must not contain control characters") }
-      if v.utf8.count > 1024 { throw .invalid(f, "label values must be at most 1024 bytes") }
-      if hasControl(v) { throw .invalid(f, "label values must not contain control characters") }
-      if !seen.insert(k).inserted { throw .invalid(f, "label '\(k)' is given twice") }
+      if kn == 0 || kn > 317 {
+        throw .invalid("\(field).\(k)", "label keys must be 1 to 317 bytes")
+      }
+      if hasControl(k) {
+        throw .invalid("\(field).\(k)", "label keys must not contain control characters")
+      }
+      if v.utf8.count > 1024 {
+        throw .invalid("\(field).\(k)", "label values must be at most 1024 bytes")
+      }
+      if hasControl(v) {
+        throw .invalid("\(field).\(k)", "label values must not contain control characters")
+      }
     }
-    return pairs.sorted { $0.0.utf8.lexicographicallyPrecedes($1.0.utf8) }
+    let sorted = pairs.sorted { $0.0.utf8.lexicographicallyPrecedes($1.0.utf8) }
+    for i in sorted.indices.dropFirst() where sorted[i].0 == sorted[i - 1].0 {
+      throw .invalid("\(field).\(sorted[i].0)", "label '\(sorted[i].0)' is given twice")
+    }
+    return sorted
   }
 
   /// Taints: key 1 to 317 bytes and value at most 1024, no control characters.
@@ -114,26 +123,58 @@ extension ResourceRegistry {
     var res = Resources()
     var sm: UInt64 = 0
     var rm: UInt64 = 0
-    var seen = Set<String>()
-    for e in spec.entries {
-      let f = "\(field).\(e.name)"
-      if !seen.insert(e.name).inserted { throw .invalid(f, "resource '\(e.name)' is given twice") }
+    let entries = spec.entries
+    for (n, e) in entries.enumerated() {
+      try ResourceRegistry.checkDuplicate(entries, n, field: field)
       switch e.value {
       case .scalar(let q):
-        try ResourceRegistry.validateName(e.name, field: f)
-        let m = try Validate.quantity(q, field: f)
-        guard case .scalar(let i) = try intern(e.name, scalar: true, field: f) else { continue }
-        res.scalars[i] = m
+        if q.milli < 0 || q.milli > Quantity.maxMilli {
+          _ = try Validate.quantity(q, field: "\(field).\(e.name)")
+        }
+        let k: ResourceKind
+        if let known = byName[e.name] {
+          guard case .scalar = known else {
+            throw .invalid(
+              "\(field).\(e.name)",
+              "\(field).\(e.name) must be ranges: '\(e.name)' is a range resource")
+          }
+          k = known
+        } else {
+          k = try intern(e.name, scalar: true, field: "\(field).\(e.name)")
+        }
+        guard case .scalar(let i) = k else { continue }
+        res.scalars[i] = q.milli
         sm |= 1 << UInt64(i)
       case .ranges(let rs):
-        try ResourceRegistry.validateName(e.name, field: f)
-        let set = try Validate.ranges(rs, field: f)
-        guard case .ranges(let i) = try intern(e.name, scalar: false, field: f) else { continue }
+        let set = try Validate.ranges(rs, field: "\(field).\(e.name)")
+        let k: ResourceKind
+        if let known = byName[e.name] {
+          guard case .ranges = known else {
+            throw .invalid(
+              "\(field).\(e.name)",
+              "\(field).\(e.name) must be a number: '\(e.name)' is a scalar resource")
+          }
+          k = known
+        } else {
+          k = try intern(e.name, scalar: false, field: "\(field).\(e.name)")
+        }
+        guard case .ranges(let i) = k else { continue }
         res.setRange(i, set)
         rm |= 1 << UInt64(i)
       }
     }
     return (res, sm, rm)
+  }
+
+  /// Throws when entry `n` repeats the name of an earlier entry (specs are small: a linear
+  /// scan beats hashing).
+  static func checkDuplicate(_ entries: [ResourceSpec.Entry], _ n: Int, field: String)
+    throws(AllotError)
+  {
+    let name = entries[n].name
+    for m in 0..<n where entries[m].name == name {
+      throw .invalid("\(field).\(name)", "resource '\(name)' is given twice")
+    }
   }
 
   /// Resolves scalars-only resources (quota, reservations, minimums), interning new names as
@@ -145,10 +186,10 @@ extension ResourceRegistry {
   {
     var v = ScalarVector()
     var mask: UInt64 = 0
-    var seen = Set<String>()
-    for e in spec.entries {
+    let entries = spec.entries
+    for (n, e) in entries.enumerated() {
+      try ResourceRegistry.checkDuplicate(entries, n, field: field)
       let f = "\(field).\(e.name)"
-      if !seen.insert(e.name).inserted { throw .invalid(f, "resource '\(e.name)' is given twice") }
       try ResourceRegistry.validateName(e.name, field: f)
       guard case .scalar(let q) = e.value else {
         throw .invalid(f, "\(f) must be a number: only scalar resources are allowed here")
@@ -166,10 +207,10 @@ extension ResourceRegistry {
   /// Unknown names with a non-zero amount are reported in `missing`.
   func resolveNeed(_ spec: ResourceSpec, field: String) throws(AllotError) -> TaskNeed {
     var need = TaskNeed()
-    var seen = Set<String>()
-    for e in spec.entries {
+    let entries = spec.entries
+    for (n, e) in entries.enumerated() {
+      try ResourceRegistry.checkDuplicate(entries, n, field: field)
       let f = "\(field).\(e.name)"
-      if !seen.insert(e.name).inserted { throw .invalid(f, "resource '\(e.name)' is given twice") }
       try ResourceRegistry.validateName(e.name, field: f)
       switch (e.value, kind(of: e.name)) {
       case (.scalar(let q), .scalar(let i)?):

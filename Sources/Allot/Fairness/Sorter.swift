@@ -35,6 +35,8 @@ struct Sorter: Sendable {
   var suppressed: [Bool] = []
   /// Stamp of the last (pass, agent) visit that made this client an offer.
   var mark: [UInt64] = []
+  /// Stamp of the last agent visit on which this client had a decline filter.
+  var filterMark: [UInt64] = []
   var freeSlots: [ClientIndex] = []
   /// Heap `2r` holds role r's children, heap `2r+1` its frameworks.
   var heaps: [[ClientIndex]] = [[], []]
@@ -65,6 +67,7 @@ struct Sorter: Sendable {
       subscribed[c.i] = false
       suppressed[c.i] = false
       mark[c.i] = 0
+      filterMark[c.i] = 0
     } else {
       c = ClientIndex(kind.count)
       kind.append(k)
@@ -80,6 +83,7 @@ struct Sorter: Sendable {
       subscribed.append(false)
       suppressed.append(false)
       mark.append(0)
+      filterMark.append(0)
     }
     return c
   }
@@ -125,6 +129,13 @@ struct Sorter: Sendable {
     }
     heapOf[c.i] = -1
     pos[c.i] = -1
+  }
+
+  /// Whether the client is in a heap with at least one other entry.
+  @inline(__always)
+  func inCrowdedHeap(_ c: ClientIndex) -> Bool {
+    let h = Int(heapOf[c.i])
+    return h >= 0 && heaps[h].count > 1
   }
 
   /// Repositions a client whose key changed.

@@ -23,6 +23,8 @@ struct PassContext {
 /// An in-order walk over one heap; its auxiliary heap lives in the engine's scratch space.
 struct HeapWalk {
   var heap: Int
+  /// The heap's entries (the heap is not modified while a walk is under way).
+  var entries: [ClientIndex]
   var count: Int
   var base: Int
   var size: Int
@@ -70,7 +72,7 @@ extension Engine {
     if !guaranteedRoles.isEmpty {
       ctx1.pass1Role = Array(repeating: false, count: roles.count)
       ctx1.pass1Subtree = Array(repeating: false, count: roles.count)
-      for r in guaranteedRoles where roles.subscribers[r.i] > 0 && guaranteeUnmet(r) {
+      for r in guaranteedRoles where roles.subscribers[r.i] > 0 && roles.guaranteeUnmet(r) {
         ctx1.pass1Role[r.i] = true
         anyPass1 = true
         var x = r
@@ -81,8 +83,9 @@ extension Engine {
       }
     }
     if anyPass1 {
+      cur = ctx1
       for a in order where !agents.draining[a.i] {
-        visit(a, &ctx1, &made)
+        visit(a, &made)
       }
     }
 
@@ -90,8 +93,8 @@ extension Engine {
     var ctx2 = PassContext(pass: 2, now: now)
     if !guaranteedRoles.isEmpty {
       var h = ScalarVector()
-      for r in guaranteedRoles where !hasGuaranteedAncestor(r) {
-        h += unmetGuarantee(r)
+      for r in guaranteedRoles where !roles.hasGuaranteedAncestor(r) {
+        h += roles.unmetGuarantee(r)
       }
       if !h.isZero {
         ctx2.headroomActive = true
@@ -101,9 +104,11 @@ extension Engine {
         ctx2.unreservedPool = u
       }
     }
+    cur = ctx2
     for a in order where !agents.draining[a.i] {
-      visit(a, &ctx2, &made)
+      visit(a, &made)
     }
+    cur = PassContext(pass: 0, now: now)
     pass1Offers.removeAll(keepingCapacity: true)
     checkInvariantsIfEnabled()
     return made
@@ -127,69 +132,34 @@ extension Engine {
     }
   }
 
-  func guaranteeUnmet(_ r: RoleIndex) -> Bool {
-    var m = roles.guaranteeMask[r.i]
-    while m != 0 {
-      let k = m.trailingZeroBitCount
-      m &= m - 1
-      if roles.consumption[r.i][k] < roles.guarantee[r.i][k] { return true }
-    }
-    return false
-  }
-
-  func unmetGuarantee(_ r: RoleIndex) -> ScalarVector {
-    var out = ScalarVector()
-    var m = roles.guaranteeMask[r.i]
-    while m != 0 {
-      let k = m.trailingZeroBitCount
-      m &= m - 1
-      out[k] = max(0, roles.guarantee[r.i][k] - roles.consumption[r.i][k])
-    }
-    return out
-  }
-
-  func hasGuaranteedAncestor(_ r: RoleIndex) -> Bool {
-    var x = roles.parent[r.i]
-    while x.i > 0 {
-      if roles.guaranteeMask[x.i] != 0 { return true }
-      x = roles.parent[x.i]
-    }
-    return false
-  }
-
-  func nearestGuaranteed(_ r: RoleIndex) -> RoleIndex? {
-    var x = r
-    while x.i > 0 {
-      if roles.guaranteeMask[x.i] != 0 { return x }
-      x = roles.parent[x.i]
-    }
-    return nil
-  }
-
   /// Offers what one agent has, one client at a time, until nobody can take more.
-  mutating func visit(_ a: AgentIndex, _ ctx: inout PassContext, _ made: inout [OfferSlot]) {
-    if !agents.filters[a.i].isEmpty {
-      let now = ctx.now
-      agents.filters[a.i].removeAll { $0.expires <= now }
-    }
+  mutating func visit(_ a: AgentIndex, _ made: inout [OfferSlot]) {
     visitStamp += 1
-    ctx.agent = a
-    ctx.stamp = visitStamp
+    cur.agent = a
+    cur.stamp = visitStamp
+    if !agents.filters[a.i].isEmpty {
+      let now = cur.now
+      agents.filters[a.i].removeAll { $0.expires <= now }
+      // Mark the clients with a filter here: the walk looks at the list only for them.
+      for k in agents.filters[a.i].indices {
+        sorter.filterMark[agents.filters[a.i][k].client.i] = visitStamp
+      }
+    }
     while hasFreeScalars(a) {
-      guard let cand = search(ctx) else { break }
+      guard let cand = search() else { break }
       let c = cand.client
       if let m = cand.merge {
         mergeIntoOffer(m, cand.plan)
       } else {
         let s = makeOffer(client: c, agent: a, plan: cand.plan)
         made.append(s)
-        if ctx.pass == 1 { pass1Offers[Engine.pairKey(c, a)] = s }
+        if cur.pass == 1 { pass1Offers[Engine.pairKey(c, a)] = s }
       }
-      sorter.mark[c.i] = ctx.stamp
-      if ctx.headroomActive {
+      sorter.mark[c.i] = cur.stamp
+      if cur.headroomActive {
         let x = cand.plan.unreserved
-        ctx.unreservedPool -= x
-        if let g = nearestGuaranteed(sorter.role[c.i]) {
+        cur.unreservedPool -= x
+        if let g = roles.nearestGuaranteed(sorter.role[c.i]) {
           // The part of the offer that went toward g's unmet guarantee: the unmet amount was
           // measured before the offer, i.e. now plus x.
           var m = roles.guaranteeMask[g.i]
@@ -197,7 +167,7 @@ extension Engine {
             let k = m.trailingZeroBitCount
             m &= m - 1
             let unmetBefore = max(0, roles.guarantee[g.i][k] - (roles.consumption[g.i][k] - x[k]))
-            ctx.headroom[k] = max(0, ctx.headroom[k] - min(x[k], unmetBefore))
+            cur.headroom[k] = max(0, cur.headroom[k] - min(x[k], unmetBefore))
           }
         }
       }
@@ -216,21 +186,21 @@ extension Engine {
   }
 
   /// The first client in hierarchical DRF order that takes an offer on `ctx.agent`.
-  mutating func search(_ ctx: PassContext) -> Candidate? {
+  mutating func search() -> Candidate? {
     walkTop = 0
-    return searchRole(.root, ctx)
+    return searchRole(.root)
   }
 
-  mutating func searchRole(_ r: RoleIndex, _ ctx: PassContext) -> Candidate? {
+  mutating func searchRole(_ r: RoleIndex) -> Candidate? {
     var w = beginWalk(Sorter.childHeap(r))
     while let c = nextInWalk(&w) {
       switch sorter.kind[c.i] {
       case .roleEntry:
         let child = sorter.role[c.i]
-        if ctx.pass == 1 && !ctx.pass1Subtree[child.i] { continue }
-        if let found = searchRole(child, ctx) { return found }
+        if cur.pass == 1 && !cur.pass1Subtree[child.i] { continue }
+        if let found = searchRole(child) { return found }
       case .selfEntry:
-        if let found = searchFrameworks(r, ctx) { return found }
+        if let found = searchFrameworks(r) { return found }
       case .framework:
         continue
       }
@@ -239,27 +209,31 @@ extension Engine {
     return nil
   }
 
-  mutating func searchFrameworks(_ r: RoleIndex, _ ctx: PassContext) -> Candidate? {
-    if ctx.pass == 1 && !ctx.pass1Role[r.i] { return nil }
-    guard let plan = offerable(r, ctx) else { return nil }
-    let a = ctx.agent
+  mutating func searchFrameworks(_ r: RoleIndex) -> Candidate? {
+    if cur.pass == 1 && !cur.pass1Role[r.i] { return nil }
+    guard let plan = offerable(r) else { return nil }
+    let a = cur.agent
+    let stamp = cur.stamp
+    let now = cur.now
     let agentGPU = agents.gpu[a.i]
     var w = beginWalk(Sorter.frameworkHeap(r))
     while let c = nextInWalk(&w) {
-      if sorter.mark[c.i] == ctx.stamp || sorter.suppressed[c.i] { continue }
+      if sorter.mark[c.i] == stamp || sorter.suppressed[c.i] { continue }
       let f = sorter.framework[c.i]
       if agentGPU && !frameworks.gpu[f.i] { continue }
       var merge: OfferSlot?
-      if ctx.pass == 2, !pass1Offers.isEmpty, let m = pass1Offers[Engine.pairKey(c, a)] {
+      let maybeFiltered = sorter.filterMark[c.i] == stamp
+      if cur.pass == 2, !pass1Offers.isEmpty, let m = pass1Offers[Engine.pairKey(c, a)] {
         merge = m
         var merged = offerRecords[m.i].resources
         merged.add(plan.resources)
-        if !meetsMinimum(f, merged.scalars) || isFiltered(c, a, merged, now: ctx.now) {
+        if !meetsMinimum(f, merged.scalars) || (maybeFiltered && isFiltered(c, a, merged, now: now))
+        {
           continue
         }
       } else {
         if !meetsMinimum(f, plan.resources.scalars) { continue }
-        if isFiltered(c, a, plan.resources, now: ctx.now) { continue }
+        if maybeFiltered && isFiltered(c, a, plan.resources, now: now) { continue }
       }
       return Candidate(client: c, plan: plan, merge: merge)
     }
@@ -270,7 +244,9 @@ extension Engine {
   /// Starts an in-order walk of heap `h` (see ``nextInWalk(_:)``).
   @inline(__always)
   func beginWalk(_ h: Int) -> HeapWalk {
-    HeapWalk(heap: h, count: sorter.heaps[h].count, base: walkTop, size: 0, started: false)
+    let entries = sorter.heaps[h]
+    return HeapWalk(
+      heap: h, entries: entries, count: entries.count, base: walkTop, size: 0, started: false)
   }
 
   /// Frees the walk's scratch space (walks nest like a stack).
@@ -285,7 +261,6 @@ extension Engine {
   ///
   /// - Complexity: O(log k) for the k-th entry.
   mutating func nextInWalk(_ w: inout HeapWalk) -> ClientIndex? {
-    let h = w.heap
     let n = w.count
     if !w.started {
       if n == 0 { return nil }
@@ -296,52 +271,68 @@ extension Engine {
       }
       if n > 1 { walkPush(&w, 1) }
       if n > 2 { walkPush(&w, 2) }
-      return sorter.heaps[h][0]
+      return w.entries[0]
     }
     if w.size == 0 {
       walkTop = w.base
       return nil
     }
-    // Pop the smallest frontier position.
-    let b = w.base
-    let top = walkScratch[b]
-    w.size -= 1
-    if w.size > 0 {
-      let last = walkScratch[b + w.size]
-      let lastC = sorter.heaps[h][Int(last)]
-      var i = 0
-      while true {
-        let l = 2 * i + 1
-        if l >= w.size { break }
-        var m = l
-        if l + 1 < w.size,
-          sorter.less(
-            sorter.heaps[h][Int(walkScratch[b + l + 1])], sorter.heaps[h][Int(walkScratch[b + l])])
-        {
-          m = l + 1
+    let top: Int32 = walkScratch.withUnsafeMutableBufferPointer { buf in
+      sorter.share.withUnsafeBufferPointer { share in
+        sorter.count.withUnsafeBufferPointer { count in
+          sorter.rank.withUnsafeBufferPointer { rank in
+            w.entries.withUnsafeBufferPointer { heap in
+              let aux = UnsafeMutableBufferPointer(rebasing: buf[w.base..<(w.base + n)])
+              return Engine.walkPop(aux, &w.size, heap, share, count, rank)
+            }
+          }
         }
-        if !sorter.less(sorter.heaps[h][Int(walkScratch[b + m])], lastC) { break }
-        walkScratch[b + i] = walkScratch[b + m]
-        i = m
       }
-      walkScratch[b + i] = last
     }
     let l = 2 * Int(top) + 1
     if l < n { walkPush(&w, Int32(l)) }
     if l + 1 < n { walkPush(&w, Int32(l + 1)) }
-    return sorter.heaps[h][Int(top)]
+    return w.entries[Int(top)]
+  }
+
+  static func walkPop(
+    _ aux: UnsafeMutableBufferPointer<Int32>, _ size: inout Int,
+    _ heap: UnsafeBufferPointer<ClientIndex>, _ share: UnsafeBufferPointer<Double>,
+    _ count: UnsafeBufferPointer<UInt64>, _ rank: UnsafeBufferPointer<UInt32>
+  ) -> Int32 {
+    let top = aux[0]
+    size -= 1
+    if size > 0 {
+      let last = aux[size]
+      let lastC = heap[Int(last)].i
+      var i = 0
+      while true {
+        let l = 2 * i + 1
+        if l >= size { break }
+        var m = l
+        if l + 1 < size,
+          Sorter.less(heap[Int(aux[l + 1])].i, heap[Int(aux[l])].i, share, count, rank)
+        {
+          m = l + 1
+        }
+        if !Sorter.less(heap[Int(aux[m])].i, lastC, share, count, rank) { break }
+        aux[i] = aux[m]
+        i = m
+      }
+      aux[i] = last
+    }
+    return top
   }
 
   @inline(__always)
   mutating func walkPush(_ w: inout HeapWalk, _ p: Int32) {
-    let h = w.heap
     let b = w.base
     var i = w.size
     w.size += 1
-    let c = sorter.heaps[h][Int(p)]
+    let c = w.entries[Int(p)]
     while i > 0 {
       let parent = (i - 1) / 2
-      if !sorter.less(c, sorter.heaps[h][Int(walkScratch[b + parent])]) { break }
+      if !sorter.less(c, w.entries[Int(walkScratch[b + parent])]) { break }
       walkScratch[b + i] = walkScratch[b + parent]
       i = parent
     }
@@ -368,8 +359,9 @@ extension Engine {
     return false
   }
 
-  /// What role `r` may be offered on `ctx.agent` in this pass; nil when no scalars.
-  func offerable(_ r: RoleIndex, _ ctx: PassContext) -> OfferPlan? {
+  /// What role `r` may be offered on the current agent in this pass; nil when no scalars.
+  func offerable(_ r: RoleIndex) -> OfferPlan? {
+    let ctx = cur
     let a = ctx.agent
     var unres: ScalarVector
     var parts: [PoolPart] = []
@@ -409,7 +401,7 @@ extension Engine {
       x = roles.parent[x.i]
     }
     if ctx.headroomActive {
-      let g = nearestGuaranteed(r)
+      let g = roles.nearestGuaranteed(r)
       for k in 0..<ctx.headroom.width where ctx.headroom[k] > 0 {
         var u: Int64 = 0
         if let g, roles.guaranteeMask[g.i] & (1 << UInt64(k)) != 0 {
