@@ -20,6 +20,9 @@ let package = Package(
   targets: [
     // The engine: resources, cluster state, hierarchical DRF, the offer cycle.
     .target(name: "Allot", swiftSettings: internalChecks),
+    // The JSON codec and the JSON-RPC dispatcher of the wire contract (used by the C API and
+    // the server).
+    .target(name: "AllotRPC", dependencies: ["Allot"], swiftSettings: internalChecks),
     // allot-bench: the benchmark driver (the README's main command).
     .executableTarget(
       name: "AllotBench",
@@ -27,6 +30,8 @@ let package = Package(
       path: "Benchmarks/AllotBench"
     ),
     .testTarget(name: "AllotTests", dependencies: ["Allot"], swiftSettings: internalChecks),
+    .testTarget(
+      name: "AllotRPCTests", dependencies: ["AllotRPC", "Allot"], swiftSettings: internalChecks),
   ],
   swiftLanguageModes: [.v6]
 )
