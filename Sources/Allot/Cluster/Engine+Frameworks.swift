@@ -43,6 +43,7 @@ extension Engine {
     frameworks.minAllocatable[f.i] = minimum
     frameworks.minAllocatableSpec[f.i] = spec.minAllocatable
     frameworks.tasks[f.i] = [:]
+    frameworks.pending[f.i] = [:]
     frameworks.offers[f.i] = []
     frameworks.clientRoles[f.i] = []
     frameworks.clients[f.i] = []
@@ -92,6 +93,9 @@ extension Engine {
         }
         removeFilters(of: c)
         unsubscribe(f, r)
+        for (_, slot) in frameworks.pending[f.i] where pendingTasks[slot]?.role == r {
+          removePending(slot)
+        }
       }
       var rs: [RoleIndex] = []
       for name in newRoles {
@@ -129,6 +133,7 @@ extension Engine {
     }
     let tasks = Array(frameworks.tasks[f.i].values)
     for t in tasks { removeTaskRecord(t, fromAgentList: true) }
+    for slot in Array(frameworks.pending[f.i].values) { removePending(slot) }
     for (k, r) in frameworks.clientRoles[f.i].enumerated() {
       let c = frameworks.clients[f.i][k]
       removeFilters(of: c)
@@ -139,6 +144,7 @@ extension Engine {
     frameworks.clients[f.i] = []
     frameworks.roles[f.i] = []
     frameworks.tasks[f.i] = [:]
+    frameworks.pending[f.i] = [:]
     frameworks.alive[f.i] = false
     frameworks.byId[id] = nil
     frameworks.freeSlots.append(f)

@@ -82,6 +82,11 @@ public struct Engine: Sendable {
   /// Scratch space of in-order heap walks (a stack: nested walks take consecutive slices).
   var walkScratch: [Int32] = []
   var walkTop = 0
+  /// Queued tasks (slab), each client's queue in order, and the submission counter.
+  var pendingTasks: [PendingTask?] = []
+  var pendingFreeSlots: [Int] = []
+  var pendingByClient: [[Int]] = []
+  var pendingSeq: UInt64 = 0
   /// The pass of the running cycle (agent, stamp, headroom).
   var cur = PassContext(pass: 0, now: 0)
 

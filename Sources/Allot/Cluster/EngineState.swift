@@ -132,7 +132,8 @@ extension Engine {
         EngineState.Framework(
           id: frameworks.ids[f], roles: frameworks.roles[f].map { roles.names[$0.i] },
           allocated: amounts(Resources(scalars: alloc)), share: shareFresh(held),
-          suppressed: suppressed, pending: 0, running: frameworks.tasks[f].count))
+          suppressed: suppressed, pending: frameworks.pending[f].count,
+          running: frameworks.tasks[f].count))
     }
     fwOut.sort { $0.id.utf8.lexicographicallyPrecedes($1.id.utf8) }
     var listed = Array(repeating: false, count: roles.count)

@@ -101,6 +101,8 @@ struct FrameworkTable: Sendable {
   var minAllocatableSpec: [ResourceSpec?] = []
   /// Task id -> task slot, running tasks.
   var tasks: [[String: TaskSlot]] = []
+  /// Task id -> pending slot, queued tasks.
+  var pending: [[String: Int]] = []
   var offers: [[OfferSlot]] = []
   var rank: [UInt32] = []
 
@@ -117,6 +119,7 @@ struct FrameworkTable: Sendable {
     minAllocatable.append(nil)
     minAllocatableSpec.append(nil)
     tasks.append([:])
+    pending.append([:])
     offers.append([])
     rank.append(0)
     return f

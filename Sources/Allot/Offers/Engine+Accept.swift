@@ -234,23 +234,4 @@ extension Engine {
     taskFreeSlots.append(t)
   }
 
-  /// Releases running tasks; ids the framework does not have are ignored.
-  ///
-  /// - Returns: the number of tasks released.
-  public mutating func releaseTasks(framework: String, tasks ids: [String]) throws(AllotError)
-    -> Int
-  {
-    try Validate.id(framework, field: "framework")
-    for (i, id) in ids.enumerated() { try Validate.id(id, field: "tasks[\(i)]") }
-    let f = try frameworkIndex(framework, field: "framework")
-    var n = 0
-    for id in ids {
-      if let t = frameworks.tasks[f.i][id] {
-        removeTaskRecord(t, fromAgentList: true)
-        n += 1
-      }
-    }
-    checkInvariantsIfEnabled()
-    return n
-  }
 }
