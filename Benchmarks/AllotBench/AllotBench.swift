@@ -1,3 +1,4 @@
+import Allot
 import Foundation
 
 /// allot-bench: allocation throughput of the Allot engine.
@@ -9,6 +10,7 @@ struct AllotBench {
     Scenarios:
       offers    (default) Mesos's DeclineOffers shape: one allocation cycle over many
                 agents and frameworks, rounds of declines and cycles.
+      place     kube-scheduler's SchedulingBasic shape: placements per second.
 
     Options of every scenario:
       --json FILE   write results in the allot-bench JSON format (version 1)
@@ -24,7 +26,7 @@ struct AllotBench {
       args.removeFirst()
     }
     do {
-      let opts = try Options(args, flagNames: ["help"])
+      let opts = try Options(args, flagNames: ["help", "naive"])
       switch scenario {
       case "offers":
         if opts.flags.contains("help") {
@@ -43,6 +45,31 @@ struct AllotBench {
           try writeJSON(
             path: path, scenario: "offers",
             params: [("agents", s.agents), ("frameworks", s.frameworks), ("rounds", s.rounds)],
+            results: results)
+        }
+      case "place":
+        if opts.flags.contains("help") {
+          print(usage + PlaceScenario.help)
+          return
+        }
+        var s = PlaceScenario()
+        s.agents = try opts.int("agents", s.agents)
+        s.tasks = try opts.int("tasks", s.tasks)
+        s.batch = try opts.int("batch", s.batch)
+        s.naive = opts.flags.contains("naive")
+        if let name = opts.values["strategy"] {
+          guard let k = PlacementStrategy.Kind(rawValue: name) else {
+            throw BenchError.usage("unknown strategy '\(name)'")
+          }
+          s.strategy = PlacementStrategy(k)
+        }
+        let results = try s.run()
+        print("place: \(s.agents) agents, \(s.tasks) tasks, strategy \(s.strategy)")
+        printTable(results)
+        if let path = opts.values["json"] {
+          try writeJSON(
+            path: path, scenario: "place",
+            params: [("agents", s.agents), ("tasks", s.tasks), ("batch", s.batch)],
             results: results)
         }
       default:

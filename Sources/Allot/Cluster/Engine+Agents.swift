@@ -88,13 +88,14 @@ extension Engine {
     agents.allocated[a.i] = .empty
     agents.offered[a.i] = .empty
     agents.labels[a.i] = labels
-    agents.taints[a.i] = spec.taints
+    setTaints(a, spec.taints)
     agents.draining[a.i] = false
     agents.gpu[a.i] = gpuAmount(total.scalars) > 0
     agents.offers[a.i] = []
     agents.filters[a.i] = []
     agents.tasks[a.i] = []
     clusterTotal += total.scalars
+    agents.syncHeads(a)
     orderDirty = true
     checkInvariantsIfEnabled()
   }
@@ -233,13 +234,14 @@ extension Engine {
       fr.subtract(allocRanges)
       agents.freeRanges[a.i] = fr.ranges
       agents.gpu[a.i] = gpuAmount(total.scalars) > 0
+      agents.syncHeads(a)
       orderDirty = true
     }
     if let l = newLabels, !l.elementsEqual(agents.labels[a.i], by: ==) {
       agents.labels[a.i] = l
       agents.filters[a.i] = []
     }
-    if let t = update.taints { agents.taints[a.i] = t }
+    if let t = update.taints { setTaints(a, t) }
     checkInvariantsIfEnabled()
     return rescinded
   }
@@ -287,6 +289,7 @@ extension Engine {
     clusterTotal -= agents.total[a.i].scalars
     agents.reservations[a.i] = []
     agents.filters[a.i] = []
+    setTaints(a, [])
     agents.alive[a.i] = false
     agents.byId[id] = nil
     if let k = agents.order.firstIndex(of: a) { agents.order.remove(at: k) }
@@ -296,9 +299,21 @@ extension Engine {
     agents.freeRanges[a.i] = []
     agents.allocated[a.i] = .empty
     agents.offered[a.i] = .empty
+    agents.syncHeads(a)
     orderDirty = true
     checkInvariantsIfEnabled()
     return AgentRemoval(rescinded: rescinded, lostTasks: lost.sorted())
+  }
+
+  /// Replaces an agent's taints, keeping the counts of agents with PreferNoSchedule and
+  /// with NoSchedule/NoExecute taints (placement skips taint work when they are zero).
+  mutating func setTaints(_ a: AgentIndex, _ taints: [Taint]) {
+    let old = agents.taints[a.i]
+    if old.contains(where: { $0.effect == .preferNoSchedule }) { preferTaintCount -= 1 }
+    if old.contains(where: { $0.effect != .preferNoSchedule }) { blockingTaintCount -= 1 }
+    agents.taints[a.i] = taints
+    if taints.contains(where: { $0.effect == .preferNoSchedule }) { preferTaintCount += 1 }
+    if taints.contains(where: { $0.effect != .preferNoSchedule }) { blockingTaintCount += 1 }
   }
 
   /// Rescinds every outstanding offer on an agent, in the order issued.

@@ -87,6 +87,9 @@ public struct Engine: Sendable {
   var pendingFreeSlots: [Int] = []
   var pendingByClient: [[Int]] = []
   var pendingSeq: UInt64 = 0
+  /// Agents with a PreferNoSchedule taint, and with a NoSchedule or NoExecute taint.
+  var preferTaintCount = 0
+  var blockingTaintCount = 0
   /// The pass of the running cycle (agent, stamp, headroom).
   var cur = PassContext(pass: 0, now: 0)
 
@@ -384,6 +387,7 @@ public struct Engine: Sendable {
         x = roles.parent[x.i]
       }
     }
+    agents.syncHeads(a)
     repositionAfterHoldChange(c, r)
   }
 

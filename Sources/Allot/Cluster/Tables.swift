@@ -44,6 +44,11 @@ struct AgentTable: Sendable {
   var offers: [[OfferSlot]] = []
   var filters: [[OfferFilter]] = []
   var tasks: [[TaskSlot]] = []
+  /// Plain-data copies of the first eight scalar kinds for scans without reference
+  /// counting: total, unreserved free, and free including every reservation.
+  var totalHead: [SIMD8<Int64>] = []
+  var unreservedFreeHead: [SIMD8<Int64>] = []
+  var availableHead: [SIMD8<Int64>] = []
   /// Bit i set when the agent names scalar i / range i (listed with zeros in `state`).
   var scalarMask: [UInt64] = []
   var rangeMask: [UInt64] = []
@@ -71,7 +76,19 @@ struct AgentTable: Sendable {
     tasks.append([])
     scalarMask.append(0)
     rangeMask.append(0)
+    totalHead.append(.zero)
+    unreservedFreeHead.append(.zero)
+    availableHead.append(.zero)
     return a
+  }
+
+  /// Refreshes the plain-data heads of an agent from its accounting.
+  mutating func syncHeads(_ a: AgentIndex) {
+    totalHead[a.i] = total[a.i].scalars.head
+    unreservedFreeHead[a.i] = unreservedFree[a.i].head
+    var v = unreservedFree[a.i].head
+    for r in reservations[a.i] { v &+= r.amount.head &- r.held.head }
+    availableHead[a.i] = v
   }
 
   /// Free (unoffered, unallocated) resources of an agent: unreserved plus reserved.
@@ -248,6 +265,16 @@ struct RoleTable: Sendable {
         }
       }
     }
+  }
+
+  /// Whether the role or an ancestor has a limit.
+  func pathHasLimits(_ r: RoleIndex) -> Bool {
+    var x = r
+    while x.i > 0 {
+      if limitMask[x.i] != 0 { return true }
+      x = parent[x.i]
+    }
+    return false
   }
 
   /// Whether `a` is `b` or one of its ancestors.

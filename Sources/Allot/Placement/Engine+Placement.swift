@@ -171,36 +171,59 @@ extension Engine {
 
   // MARK: - Scoring
 
-  /// The resources part of the score of placing `need` on agent `a`.
-  func resourceScore(_ need: TaskNeed, agent a: AgentIndex, strategy s: PlacementStrategy) -> Int64
-  {
-    let total = agents.total[a.i].scalars
-    let avail = agents.available(a).scalars
-    var fractions: [Double] = []
-    var nodeScore: Int64 = 0
-    var weightSum: Int64 = 0
+  /// What a strategy scores for one task: the scored scalar kinds with their weights and
+  /// the task's requests, resolved once per task.
+  struct ScorePlan {
+    var kind: PlacementStrategy.Kind
+    var entries: [(k: Int, weight: Int64, request: Int64)]
+    var shape: [(Int64, Int64)]
+    var requestsAny: Bool
+  }
+
+  func scorePlan(_ need: TaskNeed, _ s: PlacementStrategy) -> ScorePlan {
+    var entries: [(k: Int, weight: Int64, request: Int64)] = []
     var requestsAny = false
-    let shape = s.shape.map { ($0.utilization, $0.score * 10) }
     for (name, weight) in s.weights {
       guard let k = registry.scalarIndex(name) else { continue }
       let request = need.scalars[k]
       if name != "cpus" && name != "mem" && name != "disk" && request == 0 { continue }
-      let capacity = total[k]
+      entries.append((k, weight, request))
+    }
+    for e in entries where e.request > 0 { requestsAny = true }
+    return ScorePlan(
+      kind: s.kind, entries: entries, shape: s.shape.map { ($0.utilization, $0.score * 10) },
+      requestsAny: requestsAny)
+  }
+
+  /// Free amount of scalar `k` on agent `a` (unreserved plus every reservation).
+  @inline(__always)
+  func freeScalar(_ a: AgentIndex, _ k: Int) -> Int64 {
+    var v = agents.unreservedFree[a.i][k]
+    for r in agents.reservations[a.i] { v += r.amount[k] - r.held[k] }
+    return v
+  }
+
+  /// The resources part of the score of placing a task on agent `a`.
+  func resourceScore(_ plan: ScorePlan, agent a: AgentIndex) -> Int64 {
+    var nodeScore: Int64 = 0
+    var weightSum: Int64 = 0
+    var fractions: [Double] = []
+    for e in plan.entries {
+      let capacity = agents.total[a.i].scalars[e.k]
       if capacity == 0 { continue }
-      if request > 0 { requestsAny = true }
-      let requested = (capacity - avail[k]) + request
-      switch s.kind {
+      let requested = (capacity - freeScalar(a, e.k)) + e.request
+      switch plan.kind {
       case .binpack:
-        nodeScore += ResourceScore.most(requested, capacity) * weight
-        weightSum += weight
+        nodeScore += ResourceScore.most(requested, capacity) * e.weight
+        weightSum += e.weight
       case .spread:
-        nodeScore += ResourceScore.least(requested, capacity) * weight
-        weightSum += weight
+        nodeScore += ResourceScore.least(requested, capacity) * e.weight
+        weightSum += e.weight
       case .ratio:
-        let rs = ResourceScore.ratio(requested, capacity, shape)
+        let rs = ResourceScore.ratio(requested, capacity, plan.shape)
         if rs > 0 {
-          nodeScore += rs * weight
-          weightSum += weight
+          nodeScore += rs * e.weight
+          weightSum += e.weight
         }
       case .balanced:
         fractions.append(min(1, Double(requested) / Double(capacity)))
@@ -208,16 +231,27 @@ extension Engine {
         break
       }
     }
-    switch s.kind {
+    switch plan.kind {
     case .binpack, .spread:
       return weightSum == 0 ? 0 : nodeScore / weightSum
     case .ratio:
       return weightSum == 0 ? 0 : Int64((Double(nodeScore) / Double(weightSum)).rounded())
     case .balanced:
-      return requestsAny ? ResourceScore.balanced(fractions) : 0
+      return plan.requestsAny ? ResourceScore.balanced(fractions) : 0
     case .firstfit:
       return 0
     }
+  }
+
+  /// Whether the task fits on the agent by resources (fast path for the common case).
+  @inline(__always)
+  func fitsResources(_ need: TaskNeed, role r: RoleIndex, agent a: AgentIndex) -> Bool {
+    if agents.reservations[a.i].isEmpty && need.ranges.ranges.isEmpty && need.counts.isEmpty
+      && need.missing.isEmpty
+    {
+      return agents.unreservedFree[a.i].covers(need.scalars)
+    }
+    return insufficientResource(need, role: r, agent: a) == nil
   }
 
   /// Untolerated PreferNoSchedule taints (tolerations arrive with matching: none yet).
@@ -270,8 +304,9 @@ extension Engine {
     ResourceScore.normalize(&affinity, reverse: false)
     var out: [MatchedAgent] = []
     out.reserveCapacity(feasible.count)
+    let plan = scorePlan(need, s)
     for (i, a) in feasible.enumerated() {
-      let res = resourceScore(need, agent: a, strategy: s)
+      let res = resourceScore(plan, agent: a)
       out.append(
         MatchedAgent(
           agent: agents.ids[a.i], score: res + affinity[i] + taints[i], resources: res,
@@ -281,14 +316,87 @@ extension Engine {
   }
 
   /// The best agent for a task (highest score, ties to the earlier agent), or the tally.
+  ///
+  /// - Complexity: O(agents) with no allocation per agent when no agent has a
+  ///   PreferNoSchedule taint (the taints part is then 100 everywhere); otherwise through
+  ///   ``candidates(_:role:strategy:firstOnly:)``.
   func bestAgent(_ need: TaskNeed, role r: RoleIndex, strategy s: PlacementStrategy)
     -> (AgentIndex?, FailureTally)
   {
-    let (scored, feasible, tally) = candidates(need, role: r, strategy: s, firstOnly: true)
-    guard !feasible.isEmpty else { return (nil, tally) }
-    var best = 0
-    for i in scored.indices where scored[i].score > scored[best].score { best = i }
-    return (feasible[best], tally)
+    if preferTaintCount > 0 {
+      let (scored, feasible, tally) = candidates(need, role: r, strategy: s, firstOnly: true)
+      guard !feasible.isEmpty else { return (nil, tally) }
+      var best = 0
+      for i in scored.indices where scored[i].score > scored[best].score { best = i }
+      return (feasible[best], tally)
+    }
+    let plan = scorePlan(need, s)
+    let limited = roles.pathHasLimits(r)
+    var best: AgentIndex?
+    var bestScore: Int64 = -1
+    // Plain-data scan when the task names only the first eight scalar kinds and the strategy
+    // is MostAllocated or LeastAllocated (the common case): SIMD fit test, integer scores.
+    let simple =
+      need.scalars.tail.allSatisfy { $0 == 0 } && need.ranges.ranges.isEmpty && need.counts.isEmpty
+      && need.missing.isEmpty && (s.kind == .binpack || s.kind == .spread)
+      && plan.entries.allSatisfy { $0.k < 8 }
+    if simple {
+      let needHead = need.scalars.head
+      let most = s.kind == .binpack
+      agents.order.withUnsafeBufferPointer { order in
+        agents.totalHead.withUnsafeBufferPointer { total in
+          agents.unreservedFreeHead.withUnsafeBufferPointer { unresFree in
+            agents.availableHead.withUnsafeBufferPointer { avail in
+              for a in order {
+                let i = a.i
+                if any(unresFree[i] .< needHead) {
+                  // Reservations may still make it fit: the general check decides.
+                  if agents.reservations[i].isEmpty || !fitsResources(need, role: r, agent: a) {
+                    continue
+                  }
+                }
+                if agents.draining[i] { continue }
+                if blockingTaintCount > 0 && hasBlockingTaint(a) { continue }
+                if limited && !withinLimits(need, role: r, agent: a) { continue }
+                var nodeScore: Int64 = 0
+                var weightSum: Int64 = 0
+                for e in plan.entries {
+                  let capacity = total[i][e.k]
+                  if capacity == 0 { continue }
+                  let requested = capacity - avail[i][e.k] + e.request
+                  nodeScore +=
+                    (most
+                      ? ResourceScore.most(requested, capacity)
+                      : ResourceScore.least(requested, capacity)) * e.weight
+                  weightSum += e.weight
+                }
+                let score = weightSum == 0 ? 0 : nodeScore / weightSum
+                if score > bestScore {
+                  bestScore = score
+                  best = a
+                }
+              }
+            }
+          }
+        }
+      }
+    } else {
+      for a in agents.order where !agents.draining[a.i] {
+        guard fitsResources(need, role: r, agent: a) else { continue }
+        if blockingTaintCount > 0 && hasBlockingTaint(a) { continue }
+        if limited && !withinLimits(need, role: r, agent: a) { continue }
+        if s.kind == .firstfit { return (a, FailureTally()) }
+        let score = resourceScore(plan, agent: a)
+        if score > bestScore {
+          bestScore = score
+          best = a
+        }
+      }
+    }
+    if best != nil { return (best, FailureTally()) }
+    // Nothing fits: the slow path explains why.
+    let (_, _, tally) = candidates(need, role: r, strategy: s, firstOnly: true)
+    return (nil, tally)
   }
 
   /// Places a task on an agent: reserved resources first, range counts resolved to the

@@ -122,14 +122,15 @@ enum ResourceScore {
   static func most(_ requested: Int64, _ capacity: Int64) -> Int64 {
     if capacity == 0 { return 0 }
     let r = min(requested, capacity)
-    return Int64((Int128(r) * Int128(maxNodeScore)) / Int128(capacity))
+    // Amounts are at most 2^53 thousandths, so the product stays below 2^60.
+    return (r &* maxNodeScore) / capacity
   }
 
   /// LeastAllocated for one resource: `(capacity - requested) * 100 / capacity`; 0 when the
   /// request exceeds the capacity or there is no capacity.
   static func least(_ requested: Int64, _ capacity: Int64) -> Int64 {
     if capacity == 0 || requested > capacity { return 0 }
-    return Int64((Int128(capacity - requested) * Int128(maxNodeScore)) / Int128(capacity))
+    return ((capacity - requested) &* maxNodeScore) / capacity
   }
 
   /// The broken linear function of RequestedToCapacityRatio over shape points with scores
@@ -147,7 +148,7 @@ enum ResourceScore {
   /// RequestedToCapacityRatio for one resource.
   static func ratio(_ requested: Int64, _ capacity: Int64, _ shape: [(Int64, Int64)]) -> Int64 {
     if capacity == 0 || requested > capacity { return brokenLinear(100, shape) }
-    return brokenLinear(Int64((Int128(requested) * 100) / Int128(capacity)), shape)
+    return brokenLinear((requested &* 100) / capacity, shape)
   }
 
   /// BalancedAllocation: `int((1 - std) * 100)` over the fractions capped at 1.

@@ -98,6 +98,12 @@ extension Engine {
           errors.append("agent \(id): reservation over-held")
         }
       }
+      if agents.unreservedFreeHead[a.i] != agents.unreservedFree[a.i].head
+        || agents.totalHead[a.i] != t.scalars.head
+        || agents.availableHead[a.i] != available.scalars.head
+      {
+        errors.append("agent \(id): plain-data heads out of date")
+      }
       if agents.unreservedFree[a.i] != t.scalars - resSum - unresUsed {
         errors.append("agent \(id): unreserved free mismatch")
       }
