@@ -1,0 +1,111 @@
+import Allot
+
+extension Dispatcher {
+  /// Writes the contract's `state` result.
+  func writeState(_ w: inout JSONWriter) {
+    let s = engine.state()
+    w.beginObject()
+    w.member("now", milli: s.now.milli)
+    w.key("total")
+    w.write(s.total)
+    w.key("agents")
+    w.beginArray()
+    for a in s.agents {
+      w.beginObject()
+      w.member("id", a.id)
+      w.member("hostname", a.hostname)
+      w.key("total")
+      w.write(a.total)
+      w.key("reserved")
+      w.beginObject()
+      for r in a.reserved {
+        w.key(r.role)
+        w.write(r.resources)
+      }
+      w.endObject()
+      w.key("allocated")
+      w.write(a.allocated)
+      w.key("offered")
+      w.write(a.offered)
+      w.key("available")
+      w.write(a.available)
+      w.key("labels")
+      w.beginObject()
+      for l in a.labels { w.member(l.key, l.value) }
+      w.endObject()
+      w.member("draining", a.draining)
+      w.endObject()
+    }
+    w.endArray()
+    w.key("frameworks")
+    w.beginArray()
+    for f in s.frameworks {
+      w.beginObject()
+      w.member("id", f.id)
+      w.key("roles")
+      w.beginArray()
+      for r in f.roles { w.write(r) }
+      w.endArray()
+      w.key("allocated")
+      w.write(f.allocated)
+      w.member("share", f.share)
+      w.key("suppressed")
+      w.beginArray()
+      for r in f.suppressed { w.write(r) }
+      w.endArray()
+      w.member("pending", f.pending)
+      w.member("running", f.running)
+      w.endObject()
+    }
+    w.endArray()
+    w.key("roles")
+    w.beginArray()
+    for r in s.roles {
+      w.beginObject()
+      w.member("name", r.name)
+      w.member("weight", r.weight)
+      w.key("quota")
+      w.beginObject()
+      w.key("guarantee")
+      w.write(r.guarantee)
+      w.key("limit")
+      w.write(r.limit)
+      w.endObject()
+      w.key("allocated")
+      w.write(r.allocated)
+      w.member("share", r.share)
+      w.endObject()
+    }
+    w.endArray()
+    w.endObject()
+  }
+
+  /// Writes the contract's `stats` result.
+  func writeStats(_ w: inout JSONWriter) {
+    func sortedKeys(_ d: [String: Int]) -> [String] {
+      d.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+    }
+    w.beginObject()
+    w.key("requests")
+    w.beginObject()
+    for k in sortedKeys(stats.requests) { w.member(k, stats.requests[k]!) }
+    w.endObject()
+    w.member("offers", Int64(engine.offersMade - stats.offersBaseline))
+    w.member("placements", Int64(engine.placementsMade - stats.placementsBaseline))
+    w.key("errors")
+    w.beginObject()
+    for k in sortedKeys(stats.errors) { w.member(k, stats.errors[k]!) }
+    w.endObject()
+    w.key("latencyMicros")
+    w.beginObject()
+    for m in ["allocate", "schedule"] {
+      w.key(m)
+      w.beginObject()
+      w.member("p50", milli: Int64((stats.percentile(m, 50) * 1000).rounded()))
+      w.member("p99", milli: Int64((stats.percentile(m, 99) * 1000).rounded()))
+      w.endObject()
+    }
+    w.endObject()
+    w.endObject()
+  }
+}
