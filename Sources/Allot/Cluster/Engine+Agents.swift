@@ -88,6 +88,7 @@ extension Engine {
     agents.allocated[a.i] = .empty
     agents.offered[a.i] = .empty
     agents.labels[a.i] = labels
+    labelIndex.add(agent: a.i, labels: labels)
     setTaints(a, spec.taints)
     agents.draining[a.i] = false
     agents.gpu[a.i] = gpuAmount(total.scalars) > 0
@@ -239,6 +240,7 @@ extension Engine {
     }
     if let l = newLabels, !l.elementsEqual(agents.labels[a.i], by: ==) {
       agents.labels[a.i] = l
+      labelIndex.update(agent: a.i, labels: l)
       agents.filters[a.i] = []
     }
     if let t = update.taints { setTaints(a, t) }
@@ -290,6 +292,8 @@ extension Engine {
     agents.reservations[a.i] = []
     agents.filters[a.i] = []
     setTaints(a, [])
+    labelIndex.remove(agent: a.i)
+    agents.labels[a.i] = []
     agents.alive[a.i] = false
     agents.byId[id] = nil
     if let k = agents.order.firstIndex(of: a) { agents.order.remove(at: k) }

@@ -42,6 +42,7 @@ extension Engine {
     frameworks.gpu[f.i] = spec.capabilities.contains("gpu")
     frameworks.minAllocatable[f.i] = minimum
     frameworks.minAllocatableSpec[f.i] = spec.minAllocatable
+    frameworks.offerSelector[f.i] = spec.offerSelector.map { labelIndex.compile($0) }
     frameworks.tasks[f.i] = [:]
     frameworks.pending[f.i] = [:]
     frameworks.offers[f.i] = []
@@ -114,6 +115,9 @@ extension Engine {
       frameworks.minAllocatable[f.i] = m
       frameworks.minAllocatableSpec[f.i] = update.minAllocatable!
     }
+    if let sel = update.offerSelector {
+      frameworks.offerSelector[f.i] = sel.map { labelIndex.compile($0) }
+    }
     orderDirty = true
     checkInvariantsIfEnabled()
     return rescinded
@@ -145,6 +149,7 @@ extension Engine {
     frameworks.roles[f.i] = []
     frameworks.tasks[f.i] = [:]
     frameworks.pending[f.i] = [:]
+    frameworks.offerSelector[f.i] = nil
     frameworks.alive[f.i] = false
     frameworks.byId[id] = nil
     frameworks.freeSlots.append(f)

@@ -87,6 +87,11 @@ public struct Engine: Sendable {
   var pendingFreeSlots: [Int] = []
   var pendingByClient: [[Int]] = []
   var pendingSeq: UInt64 = 0
+  /// Per label key and (key, value): the agents, as bitsets; selectors compile against it.
+  var labelIndex = LabelIndex()
+  /// Tasks with a group, counted per (framework, group, field, value) for constraints and
+  /// spread.
+  var constraintCounts = ConstraintCounts()
   /// Agents with a PreferNoSchedule taint, and with a NoSchedule or NoExecute taint.
   var preferTaintCount = 0
   var blockingTaintCount = 0

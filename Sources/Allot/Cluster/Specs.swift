@@ -99,7 +99,7 @@ public struct AgentUpdate: Sendable {
 /// What `addFramework` needs.
 ///
 ///     try engine.addFramework(FrameworkSpec(id: "spark", roles: ["ml"], capabilities: ["gpu"]))
-public struct FrameworkSpec: Hashable, Sendable {
+public struct FrameworkSpec: Sendable {
   /// The framework id: 1 to 255 bytes, no control characters.
   public var id: String
   /// The roles it subscribes to: non-empty, no duplicates, never `*`.
@@ -111,21 +111,24 @@ public struct FrameworkSpec: Hashable, Sendable {
   /// The smallest offer it wants: every listed scalar at least this amount; an empty spec
   /// accepts any non-empty offer; `nil` means the engine's minimum.
   public var minAllocatable: ResourceSpec?
+  /// Offers only come from agents whose labels match (`nil`: every agent).
+  public var offerSelector: LabelSelector?
 
   /// Creates a spec.
   public init(
     id: String, roles: [String] = ["default"], capabilities: [String] = [],
-    minAllocatable: ResourceSpec? = nil
+    minAllocatable: ResourceSpec? = nil, offerSelector: LabelSelector? = nil
   ) {
     self.id = id
     self.roles = roles
     self.capabilities = capabilities
     self.minAllocatable = minAllocatable
+    self.offerSelector = offerSelector
   }
 }
 
 /// A change to a framework: each given field replaces the old value.
-public struct FrameworkUpdate: Hashable, Sendable {
+public struct FrameworkUpdate: Sendable {
   /// The framework id.
   public var id: String
   /// New roles, if given.
@@ -134,16 +137,19 @@ public struct FrameworkUpdate: Hashable, Sendable {
   public var capabilities: [String]?
   /// New minimum offer, if given (`.some(nil)` clears it back to the engine's minimum).
   public var minAllocatable: ResourceSpec??
+  /// New offer selector, if given (`.some(nil)` removes it).
+  public var offerSelector: LabelSelector??
 
   /// Creates an update of framework `id`.
   public init(
     id: String, roles: [String]? = nil, capabilities: [String]? = nil,
-    minAllocatable: ResourceSpec?? = nil
+    minAllocatable: ResourceSpec?? = nil, offerSelector: LabelSelector?? = nil
   ) {
     self.id = id
     self.roles = roles
     self.capabilities = capabilities
     self.minAllocatable = minAllocatable
+    self.offerSelector = offerSelector
   }
 }
 

@@ -116,6 +116,8 @@ struct FrameworkTable: Sendable {
   /// The framework's minimum offer: amounts and a mask of the names listed; nil = engine's.
   var minAllocatable: [(ScalarVector, UInt64)?] = []
   var minAllocatableSpec: [ResourceSpec?] = []
+  /// Offers only from matching agents.
+  var offerSelector: [CompiledSelector?] = []
   /// Task id -> task slot, running tasks.
   var tasks: [[String: TaskSlot]] = []
   /// Task id -> pending slot, queued tasks.
@@ -135,6 +137,7 @@ struct FrameworkTable: Sendable {
     gpu.append(false)
     minAllocatable.append(nil)
     minAllocatableSpec.append(nil)
+    offerSelector.append(nil)
     tasks.append([:])
     pending.append([:])
     offers.append([])

@@ -206,6 +206,12 @@ extension Engine {
     }
     agents.tasks[rec.agent.i].append(t)
     frameworks.tasks[rec.framework.i][rec.id] = t
+    if let g = rec.group {
+      constraintCounts.add(
+        task: t.i, framework: frameworks.ids[rec.framework.i], group: g, agent: rec.agent.i,
+        view: ConstraintAgentView(
+          hostname: agents.hostnames[rec.agent.i], labels: agents.labels[rec.agent.i]))
+    }
     applyHold(
       sign: 1, client: rec.client, agent: rec.agent, resources: rec.resources,
       unreserved: rec.unreserved, reserved: rec.reserved, asTask: true)
@@ -228,6 +234,7 @@ extension Engine {
       agents.tasks[a.i].removeLast()
     }
     frameworks.tasks[rec.framework.i][rec.id] = nil
+    if rec.group != nil { constraintCounts.remove(task: t.i) }
     taskLive[t.i] = false
     taskRecords[t.i].resources = .empty
     taskRecords[t.i].reserved = []

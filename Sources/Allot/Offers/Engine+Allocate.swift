@@ -221,6 +221,7 @@ extension Engine {
       if sorter.mark[c.i] == stamp || sorter.suppressed[c.i] { continue }
       let f = sorter.framework[c.i]
       if agentGPU && !frameworks.gpu[f.i] { continue }
+      if let sel = frameworks.offerSelector[f.i], !labelIndex.matches(agent: a.i, sel) { continue }
       var merge: OfferSlot?
       let maybeFiltered = sorter.filterMark[c.i] == stamp
       if cur.pass == 2, !pass1Offers.isEmpty, let m = pass1Offers[Engine.pairKey(c, a)] {

@@ -63,6 +63,31 @@ struct FailureTally {
   }
 }
 
+/// A task's matching rules, compiled against the engine's label index for one placement
+/// attempt.
+struct TaskRules {
+  var selector: CompiledSelector?
+  var selectorSet: AgentBitset?
+  var affinity: CompiledNodeAffinity?
+  var hasPreferred = false
+  var tolerations: [Toleration] = []
+  var constraints: [MarathonConstraint] = []
+  var hardSpread: [TopologySpread.Constraint] = []
+  var hardCounts: [[String: Int]] = []
+  var softSpread: [TopologySpread.Constraint] = []
+  var softCounts: [[String: Int]] = []
+  /// The counting scope: the framework's id, or nil for every framework (`match`).
+  var framework: String?
+  var group: String?
+  var groupSize: Int?
+
+  /// Whether anything but the selector and resources can reject an agent.
+  var hasAgentRules: Bool {
+    affinity?.required != nil || !tolerations.isEmpty || !constraints.isEmpty
+      || !hardSpread.isEmpty
+  }
+}
+
 extension Engine {
   // MARK: - Request checks
 
@@ -86,7 +111,108 @@ extension Engine {
     if let n = t.groupSize, n < 1 {
       throw .invalid("\(field).groupSize", "\(field).groupSize must be at least 1")
     }
-    return try registry.resolveNeed(t.resources, field: "\(field).resources")
+    let need = try registry.resolveNeed(t.resources, field: "\(field).resources")
+    if let a = t.affinity { _ = try a.selectors(field: "\(field).affinity") }
+    try Toleration.validate(t.tolerations, field: "\(field).tolerations")
+    for (i, c) in t.spread.enumerated() {
+      let f = "\(field).spread[\(i)]"
+      if c.topologyKey.isEmpty || c.topologyKey.utf8.count > 317
+        || Validate.hasControl(c.topologyKey)
+      {
+        throw .invalid("\(f).topologyKey", "topologyKey must be a label key of 1 to 317 bytes")
+      }
+      if c.maxSkew < 1 { throw .invalid("\(f).maxSkew", "maxSkew must be at least 1") }
+    }
+    return need
+  }
+
+  /// Compiles a task's rules against the label index and counts the group's tasks per
+  /// topology domain for its spread constraints.
+  mutating func compileRules(_ t: TaskSpec, framework: String?) -> TaskRules {
+    var rules = TaskRules()
+    rules.framework = framework
+    rules.group = t.group
+    rules.groupSize = t.groupSize.map { Int($0) }
+    if let sel = t.selector, !sel.isEmpty {
+      let c = labelIndex.compile(sel)
+      rules.selector = c
+      rules.selectorSet = labelIndex.agents(matching: c)
+    }
+    if let a = t.affinity, let sels = try? a.selectors() {
+      rules.affinity = labelIndex.compile(sels)
+      rules.hasPreferred = !sels.preferred.isEmpty
+    }
+    rules.tolerations = t.tolerations
+    rules.constraints = t.constraints
+    if let g = t.group {
+      for c in t.constraints {
+        constraintCounts.track(field: c.field, framework: framework, group: g)
+      }
+    }
+    if !t.spread.isEmpty {
+      // Eligible domains: agents matching the selector and required affinity (node-affinity
+      // policy Honor; taints are ignored; draining agents count).
+      var eligible =
+        rules.selectorSet ?? labelIndex.agents(matching: labelIndex.compile(.everything))
+      if let aff = rules.affinity, aff.required != nil {
+        eligible.formIntersection(labelIndex.agents(matchingRequired: aff))
+      }
+      let perAgent =
+        t.group.map { constraintCounts.tasksPerAgent(framework: framework, group: $0) } ?? [:]
+      for c in t.spread {
+        let counts = TopologySpread.domainCounts(
+          topologyKey: c.topologyKey, eligible: eligible, index: labelIndex, tasksPerAgent: perAgent
+        )
+        if c.whenUnsatisfiable == .doNotSchedule {
+          rules.hardSpread.append(c)
+          rules.hardCounts.append(counts)
+        } else {
+          rules.softSpread.append(c)
+          rules.softCounts.append(counts)
+        }
+      }
+    }
+    return rules
+  }
+
+  /// The value of label `key` on an agent.
+  func labelValue(_ a: AgentIndex, _ key: String) -> String? {
+    for (k, v) in agents.labels[a.i] where k == key { return v }
+    return nil
+  }
+
+  /// The first rule (after resources) an agent fails, in the contract's order: selector,
+  /// affinity, taints, constraints, spread; with the constraint or spread text.
+  func ruleFailure(_ rules: TaskRules, agent a: AgentIndex) -> (PlacementReason, String?)? {
+    if let set = rules.selectorSet, !set.contains(a.i) { return (.selector, nil) }
+    if let aff = rules.affinity, aff.required != nil {
+      guard let labels = labelIndex.labels(of: a.i),
+        aff.matchesRequired(labels, in: labelIndex.interner)
+      else { return (.affinity, nil) }
+    }
+    if blockingTaintCount > 0,
+      TaintToleration.firstUntolerated(taints: agents.taints[a.i], tolerations: rules.tolerations)
+        != nil
+    {
+      return (.taints, nil)
+    }
+    if !rules.constraints.isEmpty {
+      let view = ConstraintAgentView(hostname: agents.hostnames[a.i], labels: agents.labels[a.i])
+      for c in rules.constraints
+      where !c.isSatisfied(
+        by: view, counts: constraintCounts, framework: rules.framework, group: rules.group,
+        groupSize: rules.groupSize)
+      {
+        return (.constraints, c.description)
+      }
+    }
+    for (i, c) in rules.hardSpread.enumerated() {
+      let domain = labelValue(a, c.topologyKey)
+      if !TopologySpread.admits(maxSkew: c.maxSkew, domain: domain, counts: rules.hardCounts[i]) {
+        return (.spread, c.topologyKey)
+      }
+    }
+    return nil
   }
 
   func validateStrategy(_ s: PlacementStrategy?, field: String) throws(AllotError) {
@@ -254,21 +380,12 @@ extension Engine {
     return insufficientResource(need, role: r, agent: a) == nil
   }
 
-  /// Untolerated PreferNoSchedule taints (tolerations arrive with matching: none yet).
-  func preferNoScheduleCount(_ a: AgentIndex) -> Int64 {
-    Int64(agents.taints[a.i].count { $0.effect == .preferNoSchedule })
-  }
-
-  /// Whether the agent has a NoSchedule or NoExecute taint the task does not tolerate.
-  func hasBlockingTaint(_ a: AgentIndex) -> Bool {
-    agents.taints[a.i].contains { $0.effect != .preferNoSchedule }
-  }
-
   // MARK: - Choosing an agent
 
   /// Every agent where the task may run now, scored; and why the others were rejected.
   func candidates(
-    _ need: TaskNeed, role r: RoleIndex, strategy s: PlacementStrategy, firstOnly: Bool
+    _ need: TaskNeed, _ rules: TaskRules, role r: RoleIndex, strategy s: PlacementStrategy,
+    firstOnly: Bool
   ) -> ([MatchedAgent], [AgentIndex], FailureTally) {
     var tally = FailureTally()
     var feasible: [AgentIndex] = []
@@ -279,8 +396,8 @@ extension Engine {
         tally.insufficient[name, default: 0] += 1
         continue
       }
-      if hasBlockingTaint(a) {
-        tally.add(.taints)
+      if let (reason, detail) = ruleFailure(rules, agent: a) {
+        tally.add(reason, detail: detail)
         continue
       }
       if !withinLimits(need, role: r, agent: a) {
@@ -298,10 +415,21 @@ extension Engine {
         }, feasible, tally
       )
     }
-    var taints = feasible.map { preferNoScheduleCount($0) }
-    ResourceScore.normalize(&taints, reverse: true)
-    var affinity = Array(repeating: Int64(0), count: feasible.count)
-    ResourceScore.normalize(&affinity, reverse: false)
+    var taints = feasible.map {
+      Int64(
+        TaintToleration.untoleratedPreferNoScheduleCount(
+          taints: agents.taints[$0.i], tolerations: rules.tolerations))
+    }
+    ScoreNormalization.normalize(&taints, reverse: true)
+    var affinity = feasible.map { a -> Int64 in
+      guard let aff = rules.affinity, let labels = labelIndex.labels(of: a.i) else { return 0 }
+      return Int64(aff.preferredScore(labels, in: labelIndex.interner))
+    }
+    ScoreNormalization.normalize(&affinity, reverse: false)
+    let spread = TopologySpread.scores(
+      constraints: rules.softSpread.map { ($0.topologyKey, $0.maxSkew) },
+      candidates: feasible.map { a in rules.softSpread.map { labelValue(a, $0.topologyKey) } },
+      counts: rules.softCounts)
     var out: [MatchedAgent] = []
     out.reserveCapacity(feasible.count)
     let plan = scorePlan(need, s)
@@ -309,8 +437,8 @@ extension Engine {
       let res = resourceScore(plan, agent: a)
       out.append(
         MatchedAgent(
-          agent: agents.ids[a.i], score: res + affinity[i] + taints[i], resources: res,
-          affinity: affinity[i], taints: taints[i], spread: 0))
+          agent: agents.ids[a.i], score: res + affinity[i] + taints[i] + spread[i], resources: res,
+          affinity: affinity[i], taints: taints[i], spread: spread[i]))
     }
     return (out, feasible, tally)
   }
@@ -320,11 +448,12 @@ extension Engine {
   /// - Complexity: O(agents) with no allocation per agent when no agent has a
   ///   PreferNoSchedule taint (the taints part is then 100 everywhere); otherwise through
   ///   ``candidates(_:role:strategy:firstOnly:)``.
-  func bestAgent(_ need: TaskNeed, role r: RoleIndex, strategy s: PlacementStrategy)
-    -> (AgentIndex?, FailureTally)
-  {
-    if preferTaintCount > 0 {
-      let (scored, feasible, tally) = candidates(need, role: r, strategy: s, firstOnly: true)
+  func bestAgent(
+    _ need: TaskNeed, _ rules: TaskRules, role r: RoleIndex, strategy s: PlacementStrategy
+  ) -> (AgentIndex?, FailureTally) {
+    // Parts other than resources vary between agents: score every candidate.
+    if preferTaintCount > 0 || rules.hasPreferred || !rules.softSpread.isEmpty {
+      let (scored, feasible, tally) = candidates(need, rules, role: r, strategy: s, firstOnly: true)
       guard !feasible.isEmpty else { return (nil, tally) }
       var best = 0
       for i in scored.indices where scored[i].score > scored[best].score { best = i }
@@ -334,6 +463,11 @@ extension Engine {
     let limited = roles.pathHasLimits(r)
     var best: AgentIndex?
     var bestScore: Int64 = -1
+    // The other parts are constant (affinity 0, taints 100, spread 0): the best resources
+    // score wins. Rules beyond the selector are checked only for an agent that would become
+    // the best, so most agents cost a SIMD fit test and an integer score.
+    let agentRules = rules.hasAgentRules
+    let selectorSet = rules.selectorSet
     // Plain-data scan when the task names only the first eight scalar kinds and the strategy
     // is MostAllocated or LeastAllocated (the common case): SIMD fit test, integer scores.
     let simple =
@@ -356,8 +490,7 @@ extension Engine {
                   }
                 }
                 if agents.draining[i] { continue }
-                if blockingTaintCount > 0 && hasBlockingTaint(a) { continue }
-                if limited && !withinLimits(need, role: r, agent: a) { continue }
+                if let set = selectorSet, !set.contains(i) { continue }
                 var nodeScore: Int64 = 0
                 var weightSum: Int64 = 0
                 for e in plan.entries {
@@ -372,6 +505,10 @@ extension Engine {
                 }
                 let score = weightSum == 0 ? 0 : nodeScore / weightSum
                 if score > bestScore {
+                  if blockingTaintCount > 0 || agentRules {
+                    if ruleFailure(rules, agent: a) != nil { continue }
+                  }
+                  if limited && !withinLimits(need, role: r, agent: a) { continue }
                   bestScore = score
                   best = a
                 }
@@ -383,11 +520,14 @@ extension Engine {
     } else {
       for a in agents.order where !agents.draining[a.i] {
         guard fitsResources(need, role: r, agent: a) else { continue }
-        if blockingTaintCount > 0 && hasBlockingTaint(a) { continue }
-        if limited && !withinLimits(need, role: r, agent: a) { continue }
-        if s.kind == .firstfit { return (a, FailureTally()) }
-        let score = resourceScore(plan, agent: a)
+        if let set = selectorSet, !set.contains(a.i) { continue }
+        let score = s.kind == .firstfit ? 0 : resourceScore(plan, agent: a)
         if score > bestScore {
+          if blockingTaintCount > 0 || agentRules {
+            if ruleFailure(rules, agent: a) != nil { continue }
+          }
+          if limited && !withinLimits(need, role: r, agent: a) { continue }
+          if s.kind == .firstfit { return (a, FailureTally()) }
           bestScore = score
           best = a
         }
@@ -395,7 +535,7 @@ extension Engine {
     }
     if best != nil { return (best, FailureTally()) }
     // Nothing fits: the slow path explains why.
-    let (_, _, tally) = candidates(need, role: r, strategy: s, firstOnly: true)
+    let (_, _, tally) = candidates(need, rules, role: r, strategy: s, firstOnly: true)
     return (nil, tally)
   }
 
@@ -479,7 +619,8 @@ extension Engine {
     var placements: [Placement] = []
     var unplaced: [Unplaced] = []
     for (i, t) in tasks.enumerated() {
-      let (agent, tally) = bestAgent(needs[i], role: r, strategy: s)
+      let rules = compileRules(t, framework: framework)
+      let (agent, tally) = bestAgent(needs[i], rules, role: r, strategy: s)
       if let agent {
         placements.append(
           commitPlacement(
@@ -608,7 +749,8 @@ extension Engine {
       var placed = false
       for slot in pendingByClient[c.i] {
         let p = pendingTasks[slot]!
-        let (agent, tally) = bestAgent(p.need, role: p.role, strategy: s)
+        let rules = compileRules(p.spec, framework: frameworks.ids[p.framework.i])
+        let (agent, tally) = bestAgent(p.need, rules, role: p.role, strategy: s)
         if let agent {
           removePending(slot)
           placements.append(
@@ -699,7 +841,7 @@ extension Engine {
   ///   - task: The task (its id is ignored).
   ///   - framework: Optional; with it, `role` defaults to its first role.
   ///   - role: The role whose reservations count (default `default`).
-  public func match(
+  public mutating func match(
     _ task: TaskSpec, framework: String? = nil, role: String? = nil,
     strategy: PlacementStrategy? = nil
   ) throws(AllotError) -> [MatchedAgent] {
@@ -714,7 +856,9 @@ extension Engine {
     }
     let s = strategy ?? .binpack
     // A role no one has configured has no reservations and no limits: the root stands in.
-    let (scored, _, _) = candidates(need, role: r.i < 0 ? .root : r, strategy: s, firstOnly: false)
+    let rules = compileRules(task, framework: framework)
+    let (scored, _, _) = candidates(
+      need, rules, role: r.i < 0 ? .root : r, strategy: s, firstOnly: false)
     if s.kind == .firstfit { return scored }
     return scored.enumerated().sorted {
       $0.element.score != $1.element.score

@@ -13,17 +13,34 @@ public struct TaskSpec: Sendable {
   public var resources: ResourceSpec
   /// Higher priorities are placed first by `schedule`.
   public var priority: Int64
+  /// The agents' labels must match (`nil`: no restriction).
+  public var selector: LabelSelector?
+  /// Kubernetes node affinity: required terms filter, preferred terms score.
+  public var affinity: NodeAffinity?
+  /// Taints the task tolerates.
+  public var tolerations: [Toleration]
+  /// Marathon placement constraints over the task's group.
+  public var constraints: [MarathonConstraint]
+  /// Kubernetes topology spread constraints over the task's group.
+  public var spread: [TopologySpread.Constraint]
 
   /// Creates a task.
   public init(
     id: String, group: String? = nil, groupSize: Int64? = nil, resources: ResourceSpec,
-    priority: Int64 = 0
+    priority: Int64 = 0, selector: LabelSelector? = nil, affinity: NodeAffinity? = nil,
+    tolerations: [Toleration] = [], constraints: [MarathonConstraint] = [],
+    spread: [TopologySpread.Constraint] = []
   ) {
     self.id = id
     self.group = group
     self.groupSize = groupSize
     self.resources = resources
     self.priority = priority
+    self.selector = selector
+    self.affinity = affinity
+    self.tolerations = tolerations
+    self.constraints = constraints
+    self.spread = spread
   }
 }
 
