@@ -131,14 +131,18 @@ extension Dispatcher {
       let id = try p.requiredString("id")
       let roles = try p.stringArray("roles") ?? ["default"]
       let caps = try p.stringArray("capabilities") ?? []
+      let selector = try readSelector(p, "offerSelector")
       let minimum = try p.resources("minAllocatable")
       try engine.addFramework(
-        FrameworkSpec(id: id, roles: roles, capabilities: caps, minAllocatable: minimum))
+        FrameworkSpec(
+          id: id, roles: roles, capabilities: caps, minAllocatable: minimum, offerSelector: selector
+        ))
       w.object { _ in }
     case "framework.update":
       var u = FrameworkUpdate(id: try p.requiredString("id"))
       u.roles = try p.stringArray("roles")
       u.capabilities = try p.stringArray("capabilities")
+      if let sel = try readSelector(p, "offerSelector") { u.offerSelector = .some(sel) }
       if let m = try p.resources("minAllocatable") { u.minAllocatable = .some(m) }
       let r = try engine.updateFramework(u)
       w.object { w in
@@ -384,9 +388,16 @@ extension Dispatcher {
     let group = try tp.string("group")
     let groupSize = try tp.integer("groupSize")
     let resources = try tp.resources("resources") ?? [:]
+    let selector = try readSelector(tp, "selector")
+    let affinity = try readAffinity(tp, "affinity")
+    let tolerations = try readTolerations(tp, "tolerations")
+    let constraints = try readConstraints(tp, "constraints")
+    let spread = try readSpread(tp, "spread")
     let priority = try tp.integer("priority") ?? 0
     return TaskSpec(
-      id: id, group: group, groupSize: groupSize, resources: resources, priority: priority)
+      id: id, group: group, groupSize: groupSize, resources: resources, priority: priority,
+      selector: selector, affinity: affinity, tolerations: tolerations, constraints: constraints,
+      spread: spread)
   }
 
   func readTasks(_ p: Params, _ key: String, needsID: Bool) throws(AllotError) -> [TaskSpec] {
