@@ -11,6 +11,7 @@ struct AllotBench {
       offers    (default) Mesos's DeclineOffers shape: one allocation cycle over many
                 agents and frameworks, rounds of declines and cycles.
       place     kube-scheduler's SchedulingBasic shape: placements per second.
+      match     label selectors: match and parse ns/op, index filtering.
 
     Options of every scenario:
       --json FILE   write results in the allot-bench JSON format (version 1)
@@ -71,6 +72,20 @@ struct AllotBench {
             path: path, scenario: "place",
             params: [("agents", s.agents), ("tasks", s.tasks), ("batch", s.batch)],
             results: results)
+        }
+      case "match":
+        if opts.flags.contains("help") {
+          print(usage + MatchScenario.help)
+          return
+        }
+        var s = MatchScenario()
+        s.agents = try opts.int("agents", s.agents)
+        let results = try s.run()
+        print("match: selectors against 10-label sets, filtering \(s.agents) agents")
+        printTable(results)
+        if let path = opts.values["json"] {
+          try writeJSON(
+            path: path, scenario: "match", params: [("agents", s.agents)], results: results)
         }
       default:
         throw BenchError.usage("unknown scenario '\(scenario)'")
