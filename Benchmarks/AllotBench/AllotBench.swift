@@ -27,7 +27,7 @@ struct AllotBench {
       args.removeFirst()
     }
     do {
-      let opts = try Options(args, flagNames: ["help", "naive"])
+      let opts = try Options(args, flagNames: ["help", "naive", "plain"])
       switch scenario {
       case "offers":
         if opts.flags.contains("help") {
@@ -58,6 +58,7 @@ struct AllotBench {
         s.tasks = try opts.int("tasks", s.tasks)
         s.batch = try opts.int("batch", s.batch)
         s.naive = opts.flags.contains("naive")
+        s.plain = opts.flags.contains("plain")
         if let name = opts.values["strategy"] {
           guard let k = PlacementStrategy.Kind(rawValue: name) else {
             throw BenchError.usage("unknown strategy '\(name)'")

@@ -4,13 +4,15 @@ import Allot
 /// identical pods), binpack.
 struct PlaceScenario {
   static let help = """
-    allot-bench place [--agents N] [--tasks N] [--batch N] [--strategy S] [--naive]
+    allot-bench place [--agents N] [--tasks N] [--batch N] [--strategy S] [--plain] [--naive]
 
     SchedulingBasic shape: N agents with cpus:32, mem:131072, disk:1048576 and labels
-    zone=z0..z9, tier=batch; T tasks of cpus:0.5, mem:1024 placed through `placeTasks` in
-    batches of B (default 100) with strategy S (default binpack). Reports placements per
-    second and microseconds per placement. --naive also runs a plain scan over every agent
-    for the best MostAllocated fit, in the same process, so the ratio is visible.
+    zone=z0..z9, tier=batch; T tasks of cpus:0.5, mem:1024 with the selector `tier=batch`
+    and the constraint hostname:UNIQUE (each batch is one group), placed through
+    `placeTasks` in batches of B (default 100) with strategy S (default binpack).
+    --plain drops the selector and the constraint. Reports placements per second and
+    microseconds per placement. --naive also runs a plain scan over every agent for the
+    best MostAllocated fit, in the same process, so the ratio is visible.
     Defaults: 5000 agents, 20000 tasks.
     """
 
@@ -19,6 +21,7 @@ struct PlaceScenario {
   var batch = 100
   var strategy = PlacementStrategy.binpack
   var naive = false
+  var plain = false
 
   func run() throws -> [Series] {
     var engine = try Engine(configuration: EngineConfiguration(clock: ManualClock()))
@@ -29,6 +32,8 @@ struct PlaceScenario {
           labels: ["zone": "z\(i % 10)", "tier": "batch"]))
     }
     try engine.addFramework(FrameworkSpec(id: "bench"))
+    let selector = try LabelSelector(parsing: "tier=batch")
+    let unique = try MarathonConstraint.parseList("hostname:UNIQUE")
     var perBatch: [Double] = []
     var rate: [Double] = []
     var placed = 0
