@@ -71,6 +71,9 @@ extension Engine {
     agents.byId[spec.id] = a
     agents.alive[a.i] = true
     agents.order.append(a)
+    agents.ordinal[a.i] = agents.nextOrdinal
+    agents.nextOrdinal += 1
+    hostnameAgents[agents.hostnames[a.i], default: []].append(Int32(a.i))
     agents.total[a.i] = total
     agents.scalarMask[a.i] = sm
     agents.rangeMask[a.i] = rm
@@ -259,6 +262,7 @@ extension Engine {
     let a = try agentIndex(id, field: "id")
     agents.draining[a.i] = true
     let r = rescindAll(onAgent: a)
+    agents.syncHeads(a)
     checkInvariantsIfEnabled()
     return r
   }
@@ -270,6 +274,7 @@ extension Engine {
     try Validate.id(id, field: "id")
     let a = try agentIndex(id, field: "id")
     agents.draining[a.i] = false
+    agents.syncHeads(a)
     return []
   }
 
@@ -293,6 +298,10 @@ extension Engine {
     agents.filters[a.i] = []
     setTaints(a, [])
     labelIndex.remove(agent: a.i)
+    hostnameAgents[agents.hostnames[a.i]]?.removeAll { $0 == Int32(a.i) }
+    if hostnameAgents[agents.hostnames[a.i]]?.isEmpty == true {
+      hostnameAgents[agents.hostnames[a.i]] = nil
+    }
     agents.labels[a.i] = []
     agents.alive[a.i] = false
     agents.byId[id] = nil

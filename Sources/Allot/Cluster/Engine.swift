@@ -92,6 +92,8 @@ public struct Engine: Sendable {
   /// Tasks with a group, counted per (framework, group, field, value) for constraints and
   /// spread.
   var constraintCounts = ConstraintCounts()
+  /// Agents by hostname (hostnames need not be unique).
+  var hostnameAgents: [String: [Int32]] = [:]
   /// Agents with a PreferNoSchedule taint, and with a NoSchedule or NoExecute taint.
   var preferTaintCount = 0
   var blockingTaintCount = 0

@@ -44,6 +44,11 @@ struct AgentTable: Sendable {
   var offers: [[OfferSlot]] = []
   var filters: [[OfferFilter]] = []
   var tasks: [[TaskSlot]] = []
+  /// Insertion ordinals (agent order), and the agents grouped by shape for placement.
+  var ordinal: [UInt64] = []
+  var nextOrdinal: UInt64 = 0
+  var shapes = ShapeClasses()
+  var shapesFiled: [Bool] = []
   /// Plain-data copies of the first eight scalar kinds for scans without reference
   /// counting: total, unreserved free, and free including every reservation.
   var totalHead: [SIMD8<Int64>] = []
@@ -76,6 +81,7 @@ struct AgentTable: Sendable {
     tasks.append([])
     scalarMask.append(0)
     rangeMask.append(0)
+    ordinal.append(0)
     totalHead.append(.zero)
     unreservedFreeHead.append(.zero)
     availableHead.append(.zero)
@@ -89,6 +95,22 @@ struct AgentTable: Sendable {
     var v = unreservedFree[a.i].head
     for r in reservations[a.i] { v &+= r.amount.head &- r.held.head }
     availableHead[a.i] = v
+    // Refile the agent under its shape.
+    let inPlay = alive[a.i] && !draining[a.i]
+    let key: ShapeClasses.Key? =
+      inPlay && reservations[a.i].isEmpty
+      ? ShapeClasses.Key(total: totalHead[a.i], available: v) : nil
+    let filed = shapes.isFiled(agent: a.i, key: key)
+    if filed { return }
+    if a.i < shapesFiled.count && shapesFiled[a.i] {
+      shapes.remove(agent: a.i, ordinal: ordinal[a.i])
+      shapesFiled[a.i] = false
+    }
+    if inPlay {
+      while shapesFiled.count <= a.i { shapesFiled.append(false) }
+      shapes.place(agent: a.i, ordinal: ordinal[a.i], key: key)
+      shapesFiled[a.i] = true
+    }
   }
 
   /// Free (unoffered, unallocated) resources of an agent: unreserved plus reserved.

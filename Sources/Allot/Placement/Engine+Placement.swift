@@ -76,6 +76,9 @@ struct TaskRules {
   var hardCounts: [[String: Int]] = []
   var softSpread: [TopologySpread.Constraint] = []
   var softCounts: [[String: Int]] = []
+  /// Agents that certainly fail a `hostname:UNIQUE` constraint (they host the group),
+  /// skipped without the full check.
+  var excluded: AgentBitset?
   /// The counting scope: the framework's id, or nil for every framework (`match`).
   var framework: String?
   var group: String?
@@ -144,6 +147,17 @@ extension Engine {
     }
     rules.tolerations = t.tolerations
     rules.constraints = t.constraints
+    if let g = t.group,
+      t.constraints.contains(where: {
+        $0.operator == .unique && ($0.field == "hostname" || $0.field == "@hostname")
+      })
+    {
+      var ex = AgentBitset(capacity: agents.ids.count)
+      for (agent, _) in constraintCounts.tasksPerAgent(framework: framework, group: g) {
+        for same in hostnameAgents[agents.hostnames[agent], default: []] { ex.insert(Int(same)) }
+      }
+      rules.excluded = ex
+    }
     if let g = t.group {
       for c in t.constraints {
         constraintCounts.track(field: c.field, framework: framework, group: g)
@@ -477,45 +491,62 @@ extension Engine {
     if simple {
       let needHead = need.scalars.head
       let most = s.kind == .binpack
-      agents.order.withUnsafeBufferPointer { order in
-        agents.totalHead.withUnsafeBufferPointer { total in
-          agents.unreservedFreeHead.withUnsafeBufferPointer { unresFree in
-            agents.availableHead.withUnsafeBufferPointer { avail in
-              for a in order {
-                let i = a.i
-                if any(unresFree[i] .< needHead) {
-                  // Reservations may still make it fit: the general check decides.
-                  if agents.reservations[i].isEmpty || !fitsResources(need, role: r, agent: a) {
-                    continue
-                  }
-                }
-                if agents.draining[i] { continue }
-                if let set = selectorSet, !set.contains(i) { continue }
-                var nodeScore: Int64 = 0
-                var weightSum: Int64 = 0
-                for e in plan.entries {
-                  let capacity = total[i][e.k]
-                  if capacity == 0 { continue }
-                  let requested = capacity - avail[i][e.k] + e.request
-                  nodeScore +=
-                    (most
-                      ? ResourceScore.most(requested, capacity)
-                      : ResourceScore.least(requested, capacity)) * e.weight
-                  weightSum += e.weight
-                }
-                let score = weightSum == 0 ? 0 : nodeScore / weightSum
-                if score > bestScore {
-                  if blockingTaintCount > 0 || agentRules {
-                    if ruleFailure(rules, agent: a) != nil { continue }
-                  }
-                  if limited && !withinLimits(need, role: r, agent: a) { continue }
-                  bestScore = score
-                  best = a
-                }
-              }
-            }
-          }
+      let excluded = rules.excluded
+      var bestOrdinal = UInt64.max
+      @inline(__always)
+      func score(_ total: SIMD8<Int64>, _ avail: SIMD8<Int64>) -> Int64 {
+        var nodeScore: Int64 = 0
+        var weightSum: Int64 = 0
+        for e in plan.entries {
+          let capacity = total[e.k]
+          if capacity == 0 { continue }
+          let requested = capacity - avail[e.k] + e.request
+          nodeScore +=
+            (most
+              ? ResourceScore.most(requested, capacity) : ResourceScore.least(requested, capacity))
+            * e.weight
+          weightSum += e.weight
         }
+        return weightSum == 0 ? 0 : nodeScore / weightSum
+      }
+      // Shapes: one fit test and one score per class; members in agent order.
+      let shapes = agents.shapes
+      for c in shapes.live {
+        let key = shapes.keys[Int(c)]
+        if any(key.available .< needHead) { continue }
+        let sc = score(key.total, key.available)
+        if sc < bestScore { continue }
+        for m in shapes.members[Int(c)] {
+          if sc == bestScore && m.ordinal >= bestOrdinal { break }
+          let i = Int(m.agent)
+          if let set = selectorSet, !set.contains(i) { continue }
+          if let ex = excluded, ex.contains(i) { continue }
+          let a = AgentIndex(i)
+          if blockingTaintCount > 0 || agentRules {
+            if ruleFailure(rules, agent: a) != nil { continue }
+          }
+          if limited && !withinLimits(need, role: r, agent: a) { continue }
+          bestScore = sc
+          bestOrdinal = m.ordinal
+          best = a
+          break
+        }
+      }
+      // Agents with reservations: fit depends on the role; one by one.
+      for m in shapes.unclassed {
+        let a = AgentIndex(Int(m.agent))
+        guard fitsResources(need, role: r, agent: a) else { continue }
+        if let set = selectorSet, !set.contains(a.i) { continue }
+        let sc = score(agents.totalHead[a.i], agents.availableHead[a.i])
+        if sc < bestScore || (sc == bestScore && m.ordinal >= bestOrdinal) { continue }
+        if let ex = excluded, ex.contains(a.i) { continue }
+        if blockingTaintCount > 0 || agentRules {
+          if ruleFailure(rules, agent: a) != nil { continue }
+        }
+        if limited && !withinLimits(need, role: r, agent: a) { continue }
+        bestScore = sc
+        bestOrdinal = m.ordinal
+        best = a
       }
     } else {
       for a in agents.order where !agents.draining[a.i] {

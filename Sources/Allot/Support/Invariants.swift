@@ -125,6 +125,30 @@ extension Engine {
       }
     }
     if total != clusterTotal { errors.append("cluster total mismatch") }
+    // Shapes: every agent in play is filed under its current shape, the others nowhere.
+    var filed = 0
+    for c in agents.shapes.live {
+      let key = agents.shapes.keys[Int(c)]
+      for m in agents.shapes.members[Int(c)] {
+        let a = Int(m.agent)
+        filed += 1
+        if !agents.alive[a] || agents.draining[a] || !agents.reservations[a].isEmpty
+          || agents.totalHead[a] != key.total || agents.availableHead[a] != key.available
+        {
+          errors.append("agent \(agents.ids[a]): filed under a wrong shape")
+        }
+      }
+    }
+    for m in agents.shapes.unclassed {
+      let a = Int(m.agent)
+      filed += 1
+      if !agents.alive[a] || agents.draining[a] || agents.reservations[a].isEmpty {
+        errors.append("agent \(agents.ids[a]): wrongly unclassed")
+      }
+    }
+    if filed != agents.order.filter({ !agents.draining[$0.i] }).count {
+      errors.append("shapes: \(filed) agents filed, expected every agent not draining")
+    }
     // Roles: own held, subtree aggregates, consumption.
     var subHeld = roleHeld
     var subAlloc = roleAlloc
