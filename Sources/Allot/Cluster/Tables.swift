@@ -49,6 +49,9 @@ struct AgentTable: Sendable {
   var nextOrdinal: UInt64 = 0
   var shapes = ShapeClasses()
   var shapesFiled: [Bool] = []
+  /// Agents whose shape may have changed since the last `refreshShapes()`.
+  var shapeDirty: [Bool] = []
+  var dirtyShapes: [Int32] = []
   /// Plain-data copies of the first eight scalar kinds for scans without reference
   /// counting: total, unreserved free, and free including every reservation.
   var totalHead: [SIMD8<Int64>] = []
@@ -95,22 +98,37 @@ struct AgentTable: Sendable {
     var v = unreservedFree[a.i].head
     for r in reservations[a.i] { v &+= r.amount.head &- r.held.head }
     availableHead[a.i] = v
-    // Refile the agent under its shape.
-    let inPlay = alive[a.i] && !draining[a.i]
-    let key: ShapeClasses.Key? =
-      inPlay && reservations[a.i].isEmpty
-      ? ShapeClasses.Key(total: totalHead[a.i], available: v) : nil
-    let filed = shapes.isFiled(agent: a.i, key: key)
-    if filed { return }
-    if a.i < shapesFiled.count && shapesFiled[a.i] {
-      shapes.remove(agent: a.i, ordinal: ordinal[a.i])
-      shapesFiled[a.i] = false
+    // Placement refiles the agent under its shape before its next search.
+    while shapeDirty.count <= a.i { shapeDirty.append(false) }
+    if !shapeDirty[a.i] {
+      shapeDirty[a.i] = true
+      dirtyShapes.append(Int32(a.i))
     }
-    if inPlay {
-      while shapesFiled.count <= a.i { shapesFiled.append(false) }
-      shapes.place(agent: a.i, ordinal: ordinal[a.i], key: key)
-      shapesFiled[a.i] = true
+  }
+
+  /// Files every agent whose accounting changed since the last call under its current
+  /// shape (offers and declines change shapes back and forth; refiling lazily costs
+  /// nothing when an agent returns to the shape it is filed under).
+  mutating func refreshShapes() {
+    for raw in dirtyShapes {
+      let a = Int(raw)
+      shapeDirty[a] = false
+      let inPlay = alive[a] && !draining[a]
+      let key: ShapeClasses.Key? =
+        inPlay && reservations[a].isEmpty
+        ? ShapeClasses.Key(total: totalHead[a], available: availableHead[a]) : nil
+      if shapes.isFiled(agent: a, key: key) { continue }
+      if a < shapesFiled.count && shapesFiled[a] {
+        shapes.remove(agent: a, ordinal: ordinal[a])
+        shapesFiled[a] = false
+      }
+      if inPlay {
+        while shapesFiled.count <= a { shapesFiled.append(false) }
+        shapes.place(agent: a, ordinal: ordinal[a], key: key)
+        shapesFiled[a] = true
+      }
     }
+    dirtyShapes.removeAll(keepingCapacity: true)
   }
 
   /// Free (unoffered, unallocated) resources of an agent: unreserved plus reserved.

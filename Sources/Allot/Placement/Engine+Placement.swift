@@ -647,10 +647,12 @@ extension Engine {
     }
     let s = strategy ?? .binpack
     let c = frameworks.client(f, r)!
+    agents.refreshShapes()
     var placements: [Placement] = []
     var unplaced: [Unplaced] = []
     for (i, t) in tasks.enumerated() {
       let rules = compileRules(t, framework: framework)
+      agents.refreshShapes()
       let (agent, tally) = bestAgent(needs[i], rules, role: r, strategy: s)
       if let agent {
         placements.append(
@@ -781,6 +783,7 @@ extension Engine {
       for slot in pendingByClient[c.i] {
         let p = pendingTasks[slot]!
         let rules = compileRules(p.spec, framework: frameworks.ids[p.framework.i])
+        agents.refreshShapes()
         let (agent, tally) = bestAgent(p.need, rules, role: p.role, strategy: s)
         if let agent {
           removePending(slot)
@@ -888,6 +891,7 @@ extension Engine {
     let s = strategy ?? .binpack
     // A role no one has configured has no reservations and no limits: the root stands in.
     let rules = compileRules(task, framework: framework)
+    agents.refreshShapes()
     let (scored, _, _) = candidates(
       need, rules, role: r.i < 0 ? .root : r, strategy: s, firstOnly: false)
     if s.kind == .firstfit { return scored }

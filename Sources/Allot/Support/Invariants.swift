@@ -125,13 +125,16 @@ extension Engine {
       }
     }
     if total != clusterTotal { errors.append("cluster total mismatch") }
-    // Shapes: every agent in play is filed under its current shape, the others nowhere.
+    // Shapes: every agent in play is filed under its current shape (once refreshed), the
+    // others nowhere.
     var filed = 0
+    func dirty(_ a: Int) -> Bool { a < agents.shapeDirty.count && agents.shapeDirty[a] }
     for c in agents.shapes.live {
       let key = agents.shapes.keys[Int(c)]
       for m in agents.shapes.members[Int(c)] {
         let a = Int(m.agent)
         filed += 1
+        if dirty(a) { continue }
         if !agents.alive[a] || agents.draining[a] || !agents.reservations[a].isEmpty
           || agents.totalHead[a] != key.total || agents.availableHead[a] != key.available
         {
@@ -142,11 +145,13 @@ extension Engine {
     for m in agents.shapes.unclassed {
       let a = Int(m.agent)
       filed += 1
+      if dirty(a) { continue }
       if !agents.alive[a] || agents.draining[a] || agents.reservations[a].isEmpty {
         errors.append("agent \(agents.ids[a]): wrongly unclassed")
       }
     }
-    if filed != agents.order.filter({ !agents.draining[$0.i] }).count {
+    if agents.dirtyShapes.isEmpty && filed != agents.order.filter({ !agents.draining[$0.i] }).count
+    {
       errors.append("shapes: \(filed) agents filed, expected every agent not draining")
     }
     // Roles: own held, subtree aggregates, consumption.
