@@ -138,13 +138,17 @@ struct Sorter: Sendable {
     return h >= 0 && heaps[h].count > 1
   }
 
-  /// Repositions a client whose key changed.
+  /// Repositions a client whose key changed: up when it now orders before its parent,
+  /// otherwise down.
   mutating func update(_ c: ClientIndex) {
     let h = Int(heapOf[c.i])
     guard h >= 0, heaps[h].count > 1 else { return }
     let p = Int(pos[c.i])
-    siftUp(h, p)
-    siftDown(h, Int(pos[c.i]))
+    if p > 0 && less(c, heaps[h][(p - 1) / 2]) {
+      siftUp(h, p)
+    } else {
+      siftDown(h, p)
+    }
   }
 
   mutating func heapify(_ h: Int) {
