@@ -192,7 +192,22 @@ extension Engine {
   }
 
   mutating func searchRole(_ r: RoleIndex) -> Candidate? {
-    var w = beginWalk(Sorter.childHeap(r))
+    // A heap of one entry needs no walk (the common chain root -> role -> own frameworks).
+    let h = Sorter.childHeap(r)
+    if sorter.heaps[h].count == 1 {
+      let c = sorter.heaps[h][0]
+      switch sorter.kind[c.i] {
+      case .roleEntry:
+        let child = sorter.role[c.i]
+        if cur.pass == 1 && !cur.pass1Subtree[child.i] { return nil }
+        return searchRole(child)
+      case .selfEntry:
+        return searchFrameworks(r)
+      case .framework:
+        return nil
+      }
+    }
+    var w = beginWalk(h)
     while let c = nextInWalk(&w) {
       switch sorter.kind[c.i] {
       case .roleEntry:

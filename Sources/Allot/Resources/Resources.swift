@@ -33,6 +33,10 @@ struct Resources: Sendable, Equatable {
   mutating func add(_ o: Resources) {
     scalars += o.scalars
     if o.ranges.isEmpty { return }
+    if ranges.isEmpty {
+      ranges = o.ranges
+      return
+    }
     for i in 0..<o.ranges.count where !o.ranges[i].isEmpty {
       var r = range(i)
       r.formUnion(o.ranges[i])
@@ -43,6 +47,10 @@ struct Resources: Sendable, Equatable {
   mutating func subtract(_ o: Resources) {
     scalars -= o.scalars
     if o.ranges.isEmpty { return }
+    if ranges == o.ranges {
+      ranges = []
+      return
+    }
     for i in 0..<o.ranges.count where !o.ranges[i].isEmpty {
       var r = range(i)
       r.subtract(o.ranges[i])
