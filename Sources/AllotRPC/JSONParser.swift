@@ -99,8 +99,7 @@ public struct JSONParser: Sendable {
   /// - Throws: ``JSONError`` with the first problem found (see ``JSONError`` for which).
   /// - Complexity: O(*n*) in the length of the input (duplicate keys are found by a linear
   ///   scan in objects of up to 32 members and with a hash set in larger ones).
-  public mutating func parse(_ bytes: UnsafeBufferPointer<UInt8>) throws(JSONError) -> JSONValue
-  {
+  public mutating func parse(_ bytes: UnsafeBufferPointer<UInt8>) throws(JSONError) -> JSONValue {
     var core = JSONParseCore(bytes, limits: limits)
     swap(&core.stack, &stack)
     swap(&core.frames, &frames)
@@ -365,7 +364,7 @@ struct JSONParseCore {
         if isObject {
           stack[stack.count - 1].value = value
         } else {
-          stack.append((key: "", value: value))
+          stack.append(JSONObject.Member(key: "", value: value))
         }
         skipWhitespace()
         if i < n {
@@ -410,7 +409,7 @@ struct JSONParseCore {
     let keyOffset = i
     let key = try parseString()
     try checkDuplicate(key, at: keyOffset)
-    stack.append((key: key, value: .null))
+    stack.append(JSONObject.Member(key: key, value: .null))
     skipWhitespace()
     guard i < n, p[i] == 0x3A else { throw fail(.expectingColonDelimiter, i) }
     i += 1
@@ -449,9 +448,51 @@ struct JSONParseCore {
     guard length > 0 else { throw fail(.expectingValue, start) }
     guard length <= limits.maxNumberBytes else { throw fail(.numberTooLong, start) }
     i = start + length
-    return JSONNumber(
-      uncheckedText: String(
-        decoding: UnsafeBufferPointer(rebasing: p[start..<start + length]), as: UTF8.self))
+    return JSONNumber(uncheckedText: JSONParseCore.string(p, start, start + length))
+  }
+
+  /// A string of the valid UTF-8 bytes `p[start..<end]`.
+  ///
+  /// `String(unsafeUninitializedCapacity:)` builds strings of up to 15 ASCII bytes (most keys,
+  /// ids and numbers) in place without validating them again, which `String(decoding:)`
+  /// always does; longer strings are validated either way.
+  @inline(__always)
+  static func string(_ p: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> String {
+    let count = end - start
+    guard count > 0, let base = p.baseAddress else { return "" }
+    return String(unsafeUninitializedCapacity: count) { buffer in
+      UnsafeMutableRawPointer(buffer.baseAddress!).copyMemory(
+        from: base + start, byteCount: count)
+      return count
+    }
+  }
+
+  /// The first offset at or after `j` whose byte needs a look inside a string (`"`, `\\`, a
+  /// control character or a non-ASCII byte), or a later offset less than 8 bytes before the
+  /// end of the input.
+  ///
+  /// Reads eight bytes at a time (SWAR): for each byte the mask's high bit says whether it is
+  /// special, and the lowest set bit is exact (the borrows that can set higher bits spuriously
+  /// only run upwards from a byte that is itself special).
+  @inline(__always)
+  static func skipPlainASCII(_ p: UnsafeBufferPointer<UInt8>, _ start: Int) -> Int {
+    guard let base = p.baseAddress else { return start }
+    let n = p.count
+    var j = start
+    let ones: UInt64 = 0x0101_0101_0101_0101
+    let high: UInt64 = 0x8080_8080_8080_8080
+    while j &+ 8 <= n {
+      let x = UInt64(littleEndian: UnsafeRawPointer(base + j).loadUnaligned(as: UInt64.self))
+      let quote = x ^ (ones &* 0x22)
+      let backslash = x ^ (ones &* 0x5C)
+      var mask = (quote &- ones) & ~quote
+      mask |= (backslash &- ones) & ~backslash
+      mask |= (x &- ones &* 0x20) & ~x
+      mask = (mask | x) & high
+      if mask != 0 { return j &+ mask.trailingZeroBitCount &>> 3 }
+      j &+= 8
+    }
+    return j
   }
 
   /// Parses a string whose opening quote is at `i`.
@@ -459,12 +500,14 @@ struct JSONParseCore {
     let quote = i
     var j = i + 1
     // Fast path: no escapes, the string is a slice of the input.
-    while j < n {
+    while true {
+      j = JSONParseCore.skipPlainASCII(p, j)
+      guard j < n else { break }
       let c = p[j]
       if c == 0x22 {
         guard j - quote - 1 <= limits.maxStringBytes else { throw fail(.stringTooLong, quote) }
         i = j + 1
-        return String(decoding: UnsafeBufferPointer(rebasing: p[quote + 1..<j]), as: UTF8.self)
+        return JSONParseCore.string(p, quote + 1, j)
       }
       if c == 0x5C { break }
       if c < 0x20 { throw fail(.invalidControlCharacter, j) }

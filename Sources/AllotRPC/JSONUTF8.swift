@@ -74,7 +74,9 @@ enum JSONUTF8 {
     let raw = UnsafeRawPointer(base)
     var i = 0
     while i < n {
-      if i + 8 <= n, raw.loadUnaligned(fromByteOffset: i, as: UInt64.self) & 0x8080_8080_8080_8080 == 0 {
+      if i + 8 <= n,
+        raw.loadUnaligned(fromByteOffset: i, as: UInt64.self) & 0x8080_8080_8080_8080 == 0
+      {
         i += 8
         continue
       }
@@ -89,10 +91,10 @@ enum JSONUTF8 {
     return nil
   }
 
-  /// Python's position of byte offset `offset`: line (from 1), column in code points (from
-  /// 1) and code-point offset (from 0).
+  /// The position of a byte offset as Python reports it.
   ///
-  /// The bytes before `offset` must be valid UTF-8.
+  /// Line from 1, column in code points from 1, and code-point offset from 0. The bytes
+  /// before `offset` must be valid UTF-8.
   ///
   /// - Complexity: O(*offset*).
   static func position(
