@@ -16,6 +16,7 @@ let package = Package(
   products: [
     .library(name: "Allot", targets: ["Allot"]),
     .executable(name: "allot-bench", targets: ["AllotBench"]),
+    .executable(name: "allotd", targets: ["allotd"]),
   ],
   targets: [
     // The engine: resources, cluster state, hierarchical DRF, the offer cycle.
@@ -23,6 +24,10 @@ let package = Package(
     // The JSON codec and the JSON-RPC dispatcher of the wire contract (used by the C API and
     // the server).
     .target(name: "AllotRPC", dependencies: ["Allot"], swiftSettings: internalChecks),
+    // The socket server: one thread, non-blocking sockets, poll(2), newline-delimited
+    // JSON-RPC through the dispatcher.
+    .target(name: "AllotServer", dependencies: ["Allot", "AllotRPC"]),
+    .executableTarget(name: "allotd", dependencies: ["Allot", "AllotRPC", "AllotServer"]),
     // allot-bench: the benchmark driver (the README's main command).
     .executableTarget(
       name: "AllotBench",

@@ -71,7 +71,7 @@ extension Dispatcher {
     case "auth":
       let token = try p.requiredString("token")
       if let want = options.token {
-        guard token == want else {
+        guard token.utf8.elementsEqual(want.utf8) else {
           throw AllotError(.unauthorized, field: "token", "the token is wrong")
         }
         session.authenticated = true

@@ -248,8 +248,29 @@ struct ReferenceModel {
             model.tasks[f]?.remove(id)
             model.taskAgent[f + "/" + id] = nil
           }
-        case 88..<93:
+        case 88..<91:
           clock.advance(by: Seconds(milli: Int64.random(in: 0...4000, using: &rng)))
+        case 91..<93:
+          // Placement on the same state: shapes are refiled, tasks hold resources.
+          let f = model.frameworks.randomElement(using: &rng) ?? "none"
+          let kinds: [PlacementStrategy.Kind] = [.binpack, .spread, .firstfit, .balanced]
+          let r = try engine.placeTasks(
+            framework: f,
+            tasks: (0..<Int.random(in: 1...3, using: &rng)).map { _ in
+              defer { nextTask += 1 }
+              return TaskSpec(
+                id: "p\(nextTask)", group: Bool.random(using: &rng) ? "g" : nil,
+                resources: [
+                  "cpus": .scalar(Quantity(milli: Int64.random(in: 0...3000, using: &rng)))
+                ],
+                constraints: Bool.random(using: &rng)
+                  ? try MarathonConstraint.parseList("hostname:UNIQUE") : [])
+            }, strategy: PlacementStrategy(kinds.randomElement(using: &rng)!),
+            gang: Int.random(in: 0..<4, using: &rng) == 0)
+          for p in r.placements {
+            model.tasks[f, default: []].insert(p.task)
+            model.taskAgent[f + "/" + p.task] = p.agent
+          }
         default:
           // Bad input of several kinds.
           switch Int.random(in: 0..<5, using: &rng) {

@@ -93,7 +93,7 @@ public struct Engine: Sendable {
   /// spread.
   var constraintCounts = ConstraintCounts()
   /// Agents by hostname (hostnames need not be unique).
-  var hostnameAgents: [String: [Int32]] = [:]
+  var hostnameAgents: ByteDictionary<[Int32]> = [:]
   /// Agents with a PreferNoSchedule taint, and with a NoSchedule or NoExecute taint.
   var preferTaintCount = 0
   var blockingTaintCount = 0

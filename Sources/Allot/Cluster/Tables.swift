@@ -23,7 +23,7 @@ struct OfferFilter: Sendable, Equatable {
 struct AgentTable: Sendable {
   var ids: [String] = []
   var hostnames: [String] = []
-  var byId: [String: AgentIndex] = [:]
+  var byId: ByteDictionary<AgentIndex> = [:]
   var alive: [Bool] = []
   var freeSlots: [AgentIndex] = []
   /// Agents in the order they were added.
@@ -49,6 +49,8 @@ struct AgentTable: Sendable {
   var nextOrdinal: UInt64 = 0
   var shapes = ShapeClasses()
   var shapesFiled: [Bool] = []
+  /// The ordinal an agent slot was filed with.
+  var filedOrdinal: [UInt64] = []
   /// Agents whose shape may have changed since the last `refreshShapes()`.
   var shapeDirty: [Bool] = []
   var dirtyShapes: [Int32] = []
@@ -117,15 +119,23 @@ struct AgentTable: Sendable {
       let key: ShapeClasses.Key? =
         inPlay && reservations[a].isEmpty
         ? ShapeClasses.Key(total: totalHead[a], available: availableHead[a]) : nil
-      if shapes.isFiled(agent: a, key: key) { continue }
-      if a < shapesFiled.count && shapesFiled[a] {
-        shapes.remove(agent: a, ordinal: ordinal[a])
+      let isFiled = a < shapesFiled.count && shapesFiled[a]
+      // Filed under the same shape by the same agent (a reused slot has a new ordinal).
+      if inPlay && isFiled && filedOrdinal[a] == ordinal[a] && shapes.isFiled(agent: a, key: key) {
+        continue
+      }
+      if isFiled {
+        shapes.remove(agent: a, ordinal: filedOrdinal[a])
         shapesFiled[a] = false
       }
       if inPlay {
-        while shapesFiled.count <= a { shapesFiled.append(false) }
+        while shapesFiled.count <= a {
+          shapesFiled.append(false)
+          filedOrdinal.append(0)
+        }
         shapes.place(agent: a, ordinal: ordinal[a], key: key)
         shapesFiled[a] = true
+        filedOrdinal[a] = ordinal[a]
       }
     }
     dirtyShapes.removeAll(keepingCapacity: true)
@@ -142,7 +152,7 @@ struct AgentTable: Sendable {
 /// Per-framework state, indexed by `FrameworkIndex`.
 struct FrameworkTable: Sendable {
   var ids: [String] = []
-  var byId: [String: FrameworkIndex] = [:]
+  var byId: ByteDictionary<FrameworkIndex> = [:]
   var alive: [Bool] = []
   var freeSlots: [FrameworkIndex] = []
   /// Subscribed roles, in the order given.
@@ -159,9 +169,9 @@ struct FrameworkTable: Sendable {
   /// Offers only from matching agents.
   var offerSelector: [CompiledSelector?] = []
   /// Task id -> task slot, running tasks.
-  var tasks: [[String: TaskSlot]] = []
+  var tasks: [ByteDictionary<TaskSlot>] = []
   /// Task id -> pending slot, queued tasks.
-  var pending: [[String: Int]] = []
+  var pending: [ByteDictionary<Int>] = []
   var offers: [[OfferSlot]] = []
   var rank: [UInt32] = []
 
@@ -194,7 +204,7 @@ struct FrameworkTable: Sendable {
 /// Per-role state; roles form a tree rooted at index 0 (the unnamed root).
 struct RoleTable: Sendable {
   var names: [String] = [""]
-  var byName: [String: RoleIndex] = [:]
+  var byName: ByteDictionary<RoleIndex> = [:]
   var parent: [RoleIndex] = [RoleIndex(-1)]
   var children: [[RoleIndex]] = [[]]
   var weight: [Double] = [1]

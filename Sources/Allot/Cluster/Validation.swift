@@ -76,7 +76,7 @@ enum Validate {
       }
     }
     let sorted = pairs.sorted { $0.0.utf8.lexicographicallyPrecedes($1.0.utf8) }
-    for i in sorted.indices.dropFirst() where sorted[i].0 == sorted[i - 1].0 {
+    for i in sorted.indices.dropFirst() where sorted[i].0.utf8.elementsEqual(sorted[i - 1].0.utf8) {
       throw .invalid("\(field).\(sorted[i].0)", "label '\(sorted[i].0)' is given twice")
     }
     return sorted

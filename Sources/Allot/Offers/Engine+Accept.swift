@@ -80,9 +80,9 @@ extension Engine {
     try validateRefuse(refuseSeconds, field: "refuseSeconds")
     let s = try lookupOffer(offer, field: "offer")
     let rec = offerRecords[s.i]
-    var ids = Set<String>()
+    var ids = Set<ByteString>()
     for (i, t) in tasks.enumerated() {
-      if frameworks.tasks[rec.framework.i][t.id] != nil || !ids.insert(t.id).inserted {
+      if frameworks.tasks[rec.framework.i][t.id] != nil || !ids.insert(ByteString(t.id)).inserted {
         throw AllotError(
           .conflict, field: "tasks[\(i)].id",
           "task '\(t.id)' already exists for framework '\(frameworks.ids[rec.framework.i])'")

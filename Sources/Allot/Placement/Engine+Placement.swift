@@ -635,10 +635,10 @@ extension Engine {
     try validateStrategy(strategy, field: "strategy")
     let f = try frameworkIndex(framework, field: "framework")
     let r = try requestRole(f, role, field: "role")
-    var ids = Set<String>()
+    var ids = Set<ByteString>()
     for (i, t) in tasks.enumerated() {
       if frameworks.tasks[f.i][t.id] != nil || frameworks.pending[f.i][t.id] != nil
-        || !ids.insert(t.id).inserted
+        || !ids.insert(ByteString(t.id)).inserted
       {
         throw AllotError(
           .conflict, field: "tasks[\(i)].id",
@@ -696,10 +696,10 @@ extension Engine {
     for (i, t) in tasks.enumerated() { needs.append(try validateTask(t, field: "tasks[\(i)]")) }
     let f = try frameworkIndex(framework, field: "framework")
     let r = try requestRole(f, role, field: "role")
-    var ids = Set<String>()
+    var ids = Set<ByteString>()
     for (i, t) in tasks.enumerated() {
       if frameworks.tasks[f.i][t.id] != nil || frameworks.pending[f.i][t.id] != nil
-        || !ids.insert(t.id).inserted
+        || !ids.insert(ByteString(t.id)).inserted
       {
         throw AllotError(
           .conflict, field: "tasks[\(i)].id",

@@ -106,6 +106,6 @@ struct ShapeClasses: Sendable {
     guard a < classOf.count else { return false }
     let c = classOf[a]
     if let key { return c >= 0 && keys[Int(c)] == key }
-    return false
+    return c < 0  // unclassed (the caller knows it is filed at all)
   }
 }

@@ -147,7 +147,10 @@ extension Engine {
       filed += 1
       if dirty(a) { continue }
       if !agents.alive[a] || agents.draining[a] || agents.reservations[a].isEmpty {
-        errors.append("agent \(agents.ids[a]): wrongly unclassed")
+        errors.append(
+          "agent \(agents.ids[a]) (slot \(a), alive \(agents.alive[a]), draining "
+            + "\(agents.draining[a]), reservations \(agents.reservations[a].count), ordinal "
+            + "\(agents.ordinal[a]) filed as \(m.ordinal)): wrongly unclassed")
       }
     }
     if agents.dirtyShapes.isEmpty && filed != agents.order.filter({ !agents.draining[$0.i] }).count
