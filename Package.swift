@@ -17,6 +17,8 @@ let package = Package(
     .library(name: "Allot", targets: ["Allot"]),
     .executable(name: "allot-bench", targets: ["AllotBench"]),
     .executable(name: "allotd", targets: ["allotd"]),
+    // liballot.so: the C API of Sources/CAllot/include/allot.h.
+    .library(name: "allot", type: .dynamic, targets: ["AllotC"]),
   ],
   targets: [
     // The engine: resources, cluster state, hierarchical DRF, the offer cycle.
@@ -24,6 +26,18 @@ let package = Package(
     // The JSON codec and the JSON-RPC dispatcher of the wire contract (used by the C API and
     // the server).
     .target(name: "AllotRPC", dependencies: ["Allot"], swiftSettings: internalChecks),
+    // allot.h, the C ABI and its single source of truth (a header only: AllotC implements it).
+    .target(name: "CAllot", exclude: ["allot.pc.in"]),
+    // The C API: `@c @implementation` of every allot.h function, so the compiler checks each
+    // signature against the header. The version script (Sources/AllotC/allot.map) makes
+    // liballot.so export allot_* only; being an unsafe flag, it keeps the `allot` product
+    // from being used as a package dependency (the Swift products are unaffected).
+    .target(
+      name: "AllotC",
+      dependencies: ["CAllot", "Allot", "AllotRPC"],
+      exclude: ["allot.map"],
+      linkerSettings: [.unsafeFlags(["-Xlinker", "--version-script=Sources/AllotC/allot.map"])]
+    ),
     // The socket server: one thread, non-blocking sockets, poll(2), newline-delimited
     // JSON-RPC through the dispatcher.
     .target(name: "AllotServer", dependencies: ["Allot", "AllotRPC"]),
