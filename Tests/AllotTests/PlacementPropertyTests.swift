@@ -8,6 +8,8 @@ import Testing
 @Suite struct PlacementPropertyTests {
   struct AgentView {
     var id: String
+    var hostname: String
+    var zone: String?
     var total: [String: Int64]
     var free: [String: Int64]
   }
@@ -22,7 +24,9 @@ import Testing
       for entry in a.available.entries {
         if case .scalar(let q) = entry.value { free[entry.name] = q.milli }
       }
-      return AgentView(id: a.id, total: total, free: free)
+      return AgentView(
+        id: a.id, hostname: a.hostname, zone: a.labels.first { $0.key == "zone" }?.value,
+        total: total, free: free)
     }
   }
 
@@ -54,7 +58,7 @@ import Testing
     }
   }
 
-  @Test(arguments: Array(0..<25))
+  @Test(arguments: Array(0..<40))
   func everyPlacementIsFeasibleAndBest(seed: Int) throws {
     var rng = SeededRandom(seed: UInt64(seed) &* 104_729 &+ 7)
     var e = try Engine(configuration: EngineConfiguration(clock: ManualClock()))
@@ -66,48 +70,72 @@ import Testing
       if Int.random(in: 0..<5, using: &rng) > 0 {
         r["mem"] = .scalar(Quantity(milli: 1000 * Int64.random(in: 1...64, using: &rng)))
       }
-      try e.addAgent(AgentSpec(id: "n\(i)", resources: r))
+      // Some agents share a hostname; some have no zone.
+      let host = "h\(Int.random(in: 0..<(n + 2), using: &rng))"
+      let zone = Int.random(in: 0..<4, using: &rng)
+      try e.addAgent(
+        AgentSpec(
+          id: "n\(i)", hostname: host, resources: r,
+          labels: zone < 3 ? ["zone": "z\(zone)"] : [:]))
     }
     try e.addFramework(FrameworkSpec(id: "F"))
     let kinds: [PlacementStrategy.Kind] = [.binpack, .spread, .balanced, .firstfit]
-    for step in 0..<40 {
+    /// The slow checker's own record: task -> (group, hostname).
+    var running: [String: (String?, String)] = [:]
+    for step in 0..<50 {
       let kind = kinds.randomElement(using: &rng)!
       let need: [String: Int64] = [
         "cpus": 500 * Int64.random(in: 0...8, using: &rng),
         "mem": 1000 * Int64.random(in: 0...20, using: &rng),
       ]
+      let zone: String? = Bool.random(using: &rng) ? "z\(Int.random(in: 0..<3, using: &rng))" : nil
+      let group: String? = Bool.random(using: &rng) ? "g\(Int.random(in: 0..<2, using: &rng))" : nil
+      let unique = group != nil && Bool.random(using: &rng)
+      if Int.random(in: 0..<8, using: &rng) == 0,
+        let a = e.state().agents.randomElement(using: &rng)
+      {
+        _ = a.draining ? try e.activateAgent(a.id) : try e.drainAgent(a.id)
+      }
       let before = views(e)
       let spec: ResourceSpec = [
         "cpus": .scalar(Quantity(milli: need["cpus"]!)),
         "mem": .scalar(Quantity(milli: need["mem"]!)),
       ]
-      let r = try e.placeTasks(
-        framework: "F", tasks: [TaskSpec(id: "t\(step)", resources: spec)],
-        strategy: PlacementStrategy(kind))
-      let fits = before.filter { a in need.allSatisfy { (a.free[$0.key] ?? 0) >= $0.value } }
+      let task = TaskSpec(
+        id: "t\(step)", group: group, resources: spec,
+        selector: try zone.map { try LabelSelector(parsing: "zone=\($0)") },
+        constraints: unique ? try MarathonConstraint.parseList("hostname:UNIQUE") : [])
+      let r = try e.placeTasks(framework: "F", tasks: [task], strategy: PlacementStrategy(kind))
+      // Every rule, the plain way.
+      let eligible = before.filter { a in
+        need.allSatisfy { (a.free[$0.key] ?? 0) >= $0.value } && (zone == nil || a.zone == zone)
+          && !(unique && running.values.contains { $0.0 == group && $0.1 == a.hostname })
+      }
       if let p = r.placements.first {
         let chosen = try #require(before.firstIndex { $0.id == p.agent })
         #expect(
-          fits.contains { $0.id == p.agent },
-          "seed \(seed) step \(step): placed where it does not fit")
+          eligible.contains { $0.id == p.agent },
+          "seed \(seed) step \(step): placed where a rule or the resources forbid it")
         if kind == .firstfit {
-          #expect(fits.first?.id == p.agent)
+          #expect(eligible.first?.id == p.agent)
         } else {
           let best = slowScore(before[chosen], need, kind)
-          for (i, a) in before.enumerated() where fits.contains(where: { $0.id == a.id }) {
+          for (i, a) in before.enumerated() where eligible.contains(where: { $0.id == a.id }) {
             let s = slowScore(a, need, kind)
             #expect(
               s < best || (s == best && i >= chosen),
               "seed \(seed) step \(step): \(a.id) scores \(s) > \(best)")
           }
         }
+        running[p.task] = (group, before[chosen].hostname)
       } else {
-        #expect(fits.isEmpty, "seed \(seed) step \(step): unplaced although \(fits.map(\.id)) fit")
+        #expect(
+          eligible.isEmpty, "seed \(seed) step \(step): unplaced although \(eligible.map(\.id)) fit"
+        )
       }
-      if Int.random(in: 0..<4, using: &rng) == 0,
-        let t = e.frameworks.tasks[0].keys.randomElement(using: &rng)
-      {
+      if Int.random(in: 0..<4, using: &rng) == 0, let t = running.keys.randomElement(using: &rng) {
         _ = try e.releaseTasks(framework: "F", tasks: [t])
+        running[t] = nil
       }
       #expect(e.checkInvariants().isEmpty)
     }
