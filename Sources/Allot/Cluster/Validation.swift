@@ -132,7 +132,7 @@ extension ResourceRegistry {
           _ = try Validate.quantity(q, field: "\(field).\(e.name)")
         }
         let k: ResourceKind
-        if let known = byName[e.name] {
+        if let known = kind(of: e.name) {
           guard case .scalar = known else {
             throw .invalid(
               "\(field).\(e.name)",
@@ -148,7 +148,7 @@ extension ResourceRegistry {
       case .ranges(let rs):
         let set = try Validate.ranges(rs, field: "\(field).\(e.name)")
         let k: ResourceKind
-        if let known = byName[e.name] {
+        if let known = kind(of: e.name) {
           guard case .ranges = known else {
             throw .invalid(
               "\(field).\(e.name)",

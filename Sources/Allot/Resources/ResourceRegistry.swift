@@ -42,10 +42,20 @@ struct ResourceRegistry: Sendable {
   var scalarCount: Int { names.scalarNames.count }
   var rangeCount: Int { names.rangeNames.count }
 
-  func kind(of name: String) -> ResourceKind? { byName[name] }
+  /// Names and kinds in interning order, for a linear lookup: names are short ASCII, so
+  /// comparing them is a 16-byte compare, cheaper than hashing for the usual handful.
+  private(set) var ordered: [(String, ResourceKind)] = []
+
+  func kind(of name: String) -> ResourceKind? {
+    if ordered.count <= 16 {
+      for (n, k) in ordered where n == name { return k }
+      return nil
+    }
+    return byName[name]
+  }
 
   func scalarIndex(_ name: String) -> Int? {
-    if case .scalar(let i)? = byName[name] { return i }
+    if case .scalar(let i)? = kind(of: name) { return i }
     return nil
   }
 
@@ -68,7 +78,7 @@ struct ResourceRegistry: Sendable {
   mutating func intern(_ name: String, scalar wanted: Bool, field: String) throws(AllotError)
     -> ResourceKind
   {
-    if let k = byName[name] {
+    if let k = kind(of: name) {
       switch (k, wanted) {
       case (.scalar, true), (.ranges, false): return k
       case (.scalar, false):
@@ -93,6 +103,7 @@ struct ResourceRegistry: Sendable {
       r.append(name)
     }
     byName[name] = k
+    ordered.append((name, k))
     names = ResourceNames(scalarNames: s, rangeNames: r)
     return k
   }
