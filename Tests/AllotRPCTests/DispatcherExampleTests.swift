@@ -6,72 +6,6 @@ import Testing
 /// The contract's example session (`../shared/spec/examples.md`), line by line, byte for
 /// byte: every request line and the response line it must produce.
 @Suite struct DispatcherExampleTests {
-  static let setup: [(String, String?)] = [
-    (
-      #"{"jsonrpc":"2.0","id":1,"method":"ping"}"#,
-      #"{"jsonrpc":"2.0","id":1,"result":{"version":"1"}}"#
-    ),
-    (
-      #"{"jsonrpc":"2.0","id":2,"method":"agent.add","params":{"id":"a1","hostname":"node-1","resources":{"cpus":8,"mem":16384,"ports":[[31000,31009]]},"labels":{"zone":"us-east-1a","disk":"ssd"}}}"#,
-      #"{"jsonrpc":"2.0","id":2,"result":{}}"#
-    ),
-    (
-      #"{"jsonrpc":"2.0","id":3,"method":"agent.add","params":{"id":"a2","hostname":"node-2","resources":{"cpus":4,"mem":8192,"gpus":1},"labels":{"zone":"us-east-1b"},"reservations":{"ml":{"cpus":2,"mem":4096}}}}"#,
-      #"{"jsonrpc":"2.0","id":3,"result":{}}"#
-    ),
-    (
-      #"{"jsonrpc":"2.0","id":4,"method":"framework.add","params":{"id":"marathon","roles":["web"]}}"#,
-      #"{"jsonrpc":"2.0","id":4,"result":{}}"#
-    ),
-    (
-      #"{"jsonrpc":"2.0","id":5,"method":"framework.add","params":{"id":"spark","roles":["ml"],"capabilities":["gpu"]}}"#,
-      #"{"jsonrpc":"2.0","id":5,"result":{}}"#
-    ),
-    (
-      #"{"jsonrpc":"2.0","id":6,"method":"role.update","params":{"name":"web","weight":2}}"#,
-      #"{"jsonrpc":"2.0","id":6,"result":{}}"#
-    ),
-    (
-      #"{"jsonrpc":"2.0","id":7,"method":"allocate"}"#,
-      #"{"jsonrpc":"2.0","id":7,"result":{"offers":[{"id":"o1","framework":"spark","role":"ml","agent":"a1","hostname":"node-1","resources":{"cpus":8,"mem":16384,"ports":[[31000,31009]]}},{"id":"o2","framework":"spark","role":"ml","agent":"a2","hostname":"node-2","resources":{"cpus":4,"gpus":1,"mem":8192}}]}}"#
-    ),
-    (
-      #"{"jsonrpc":"2.0","id":8,"method":"offer.decline","params":{"offer":"o1","refuseSeconds":30}}"#,
-      #"{"jsonrpc":"2.0","id":8,"result":{}}"#
-    ),
-    (
-      #"{"jsonrpc":"2.0","id":9,"method":"offer.accept","params":{"offer":"o2","tasks":[{"id":"etl-1","resources":{"cpus":2,"mem":2048,"gpus":1}}]}}"#,
-      #"{"jsonrpc":"2.0","id":9,"result":{"tasks":[{"id":"etl-1","resources":{"cpus":2,"gpus":1,"mem":2048}}]}}"#
-    ),
-    (
-      #"{"jsonrpc":"2.0","id":10,"method":"offer.accept","params":{"offer":"o2","tasks":[]}}"#,
-      #"{"jsonrpc":"2.0","id":10,"error":{"code":1000,"message":"offer 'o2' was already accepted, declined or rescinded","data":{"kind":"conflict","field":"offer"}}}"#
-    ),
-  ]
-
-  static let errors: [(String, String?)] = [
-    (
-      #"{"jsonrpc":"2.0","id":14,"method":"agent.add","params":{"id":"a1","resources":{"cpus":1}}}"#,
-      #"{"jsonrpc":"2.0","id":14,"error":{"code":1000,"message":"agent 'a1' already exists","data":{"kind":"conflict","field":"id"}}}"#
-    ),
-    (
-      #"{"jsonrpc":"2.0","id":15,"method":"agent.add","params":{"id":"a3","resources":{"cpus":-1}}}"#,
-      #"{"jsonrpc":"2.0","id":15,"error":{"code":-32602,"message":"resources.cpus must not be negative","data":{"field":"resources.cpus"}}}"#
-    ),
-    (
-      #"{"jsonrpc":"2.0","id":17,"method":"nope"}"#,
-      #"{"jsonrpc":"2.0","id":17,"error":{"code":-32601,"message":"method not found: nope"}}"#
-    ),
-    (
-      #"{"jsonrpc":"2.0","id":18,"method":"ping""#,
-      #"{"jsonrpc":"2.0","id":null,"error":{"code":-32700,"message":"parse error: Expecting ',' delimiter: line 1 column 41 (char 40)"}}"#
-    ),
-    (
-      #"[{"jsonrpc":"2.0","id":19,"method":"ping"},{"jsonrpc":"2.0","method":"ping"},{"jsonrpc":"2.0","id":20,"method":"offers","params":{"framework":"spark"}}]"#,
-      #"[{"jsonrpc":"2.0","id":19,"result":{"version":"1"}},{"jsonrpc":"2.0","id":20,"result":{"offers":[]}}]"#
-    ),
-  ]
-
   /// Every request line of the example session, in order, with its response line.
   static let session: [(String, String?)] = [
     (
@@ -173,10 +107,4 @@ import Testing
     }
   }
 
-  @Test func setupOfferCycleAndErrors() throws {
-    var d = Dispatcher(engine: try Engine(configuration: EngineConfiguration(clock: ManualClock())))
-    run(&d, Self.setup)
-    run(&d, Self.errors)
-    #expect(d.engine.checkInvariants().isEmpty)
-  }
 }

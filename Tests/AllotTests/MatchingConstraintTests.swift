@@ -309,7 +309,7 @@ func rack(_ r: String) -> ConstraintAgentView { agentView("foohost", "foo:bar;ra
     var counts = ConstraintCounts()
     counts.track(field: "rackid", framework: "f", group: "g")
     var live: [Int: String] = [:]
-    var rng = SplitMix(seed: 7)
+    var rng = SeededRandom(seed: 7)
     for step in 0..<2000 {
       if live.isEmpty || rng.next() % 3 != 0 {
         let r = "r\(rng.next() % 5)"
@@ -435,18 +435,5 @@ func rack(_ r: String) -> ConstraintAgentView { agentView("foohost", "foo:bar;ra
     ] as [(String, String, Bool)])
   func likeFullMatch(pattern: String, value: String, match: Bool) {
     #expect(meets("os", .like, pattern, offer: agentView("h", "os:\(value)")) == match)
-  }
-}
-
-/// A small deterministic generator for property tests.
-struct SplitMix: RandomNumberGenerator {
-  var state: UInt64
-  init(seed: UInt64) { state = seed }
-  mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
   }
 }

@@ -635,16 +635,7 @@ extension Engine {
     try validateStrategy(strategy, field: "strategy")
     let f = try frameworkIndex(framework, field: "framework")
     let r = try requestRole(f, role, field: "role")
-    var ids = Set<ByteString>()
-    for (i, t) in tasks.enumerated() {
-      if frameworks.tasks[f.i][t.id] != nil || frameworks.pending[f.i][t.id] != nil
-        || !ids.insert(ByteString(t.id)).inserted
-      {
-        throw AllotError(
-          .conflict, field: "tasks[\(i)].id",
-          "task '\(t.id)' already exists for framework '\(framework)'")
-      }
-    }
+    try checkNewTaskIDs(tasks, framework: f)
     let s = strategy ?? .binpack
     let c = frameworks.client(f, r)!
     agents.refreshShapes()
@@ -696,16 +687,7 @@ extension Engine {
     for (i, t) in tasks.enumerated() { needs.append(try validateTask(t, field: "tasks[\(i)]")) }
     let f = try frameworkIndex(framework, field: "framework")
     let r = try requestRole(f, role, field: "role")
-    var ids = Set<ByteString>()
-    for (i, t) in tasks.enumerated() {
-      if frameworks.tasks[f.i][t.id] != nil || frameworks.pending[f.i][t.id] != nil
-        || !ids.insert(ByteString(t.id)).inserted
-      {
-        throw AllotError(
-          .conflict, field: "tasks[\(i)].id",
-          "task '\(t.id)' already exists for framework '\(framework)'")
-      }
-    }
+    try checkNewTaskIDs(tasks, framework: f)
     let c = frameworks.client(f, r)!
     for (i, t) in tasks.enumerated() {
       pendingSeq += 1
@@ -724,6 +706,19 @@ extension Engine {
       insertPending(slot, client: c)
     }
     return frameworks.pending[f.i].count
+  }
+
+  /// Task ids must be new to the framework (pending or running) and distinct in the request.
+  func checkNewTaskIDs(_ tasks: [TaskSpec], framework f: FrameworkIndex) throws(AllotError) {
+    var ids = Set<ByteString>()
+    for (i, t) in tasks.enumerated()
+    where frameworks.tasks[f.i][t.id] != nil || frameworks.pending[f.i][t.id] != nil
+      || !ids.insert(ByteString(t.id)).inserted
+    {
+      throw AllotError(
+        .conflict, field: "tasks[\(i)].id",
+        "task '\(t.id)' already exists for framework '\(frameworks.ids[f.i])'")
+    }
   }
 
   /// Keeps a client's queue in (priority descending, submission order).

@@ -165,19 +165,4 @@ enum ResourceScore {
     return Int64((1 - std) * Double(maxNodeScore))
   }
 
-  /// Kubernetes's DefaultNormalizeScore: scale to 0...100 by the maximum; `reverse` turns
-  /// it around (and gives 100 everywhere when the maximum is 0).
-  static func normalize(_ scores: inout [Int64], reverse: Bool) {
-    var maxCount: Int64 = 0
-    for s in scores where s > maxCount { maxCount = s }
-    if maxCount == 0 {
-      if reverse { for i in scores.indices { scores[i] = maxNodeScore } }
-      return
-    }
-    for i in scores.indices {
-      var s = maxNodeScore * scores[i] / maxCount
-      if reverse { s = maxNodeScore - s }
-      scores[i] = s
-    }
-  }
 }
