@@ -82,8 +82,8 @@ extension Dispatcher {
     case "stats":
       writeStats(&w)
     case "agent.add":
-      let id = try p.requiredString("id")
-      let hostname = try p.string("hostname")
+      let id = try p.requiredID("id")
+      let hostname = try p.id("hostname")
       let resources = try p.resources("resources") ?? [:]
       let labels = try p.stringMap("labels") ?? []
       let taints = try readTaints(p, "taints") ?? []
@@ -95,7 +95,7 @@ extension Dispatcher {
       try engine.addAgent(spec)
       w.object { _ in }
     case "agent.update":
-      var u = AgentUpdate(id: try p.requiredString("id"))
+      var u = AgentUpdate(id: try p.requiredID("id"))
       u.resources = try p.resources("resources")
       u.labels = try p.stringMap("labels")
       u.taints = try readTaints(p, "taints")
@@ -106,14 +106,14 @@ extension Dispatcher {
         w.write(r)
       }
     case "agent.drain", "agent.activate":
-      let id = try p.requiredString("id")
+      let id = try p.requiredID("id")
       let r = method == "agent.drain" ? try engine.drainAgent(id) : try engine.activateAgent(id)
       w.object { w in
         w.key("rescinded")
         w.write(r)
       }
     case "agent.remove":
-      let r = try engine.removeAgent(try p.requiredString("id"))
+      let r = try engine.removeAgent(try p.requiredID("id"))
       w.object { w in
         w.key("rescinded")
         w.write(r.rescinded)
@@ -128,7 +128,7 @@ extension Dispatcher {
         }
       }
     case "framework.add":
-      let id = try p.requiredString("id")
+      let id = try p.requiredID("id")
       let roles = try p.stringArray("roles") ?? ["default"]
       let caps = try p.stringArray("capabilities") ?? []
       let selector = try readSelector(p, "offerSelector")
@@ -139,7 +139,7 @@ extension Dispatcher {
         ))
       w.object { _ in }
     case "framework.update":
-      var u = FrameworkUpdate(id: try p.requiredString("id"))
+      var u = FrameworkUpdate(id: try p.requiredID("id"))
       u.roles = try p.stringArray("roles")
       u.capabilities = try p.stringArray("capabilities")
       if let sel = try readSelector(p, "offerSelector") { u.offerSelector = .some(sel) }
@@ -150,14 +150,14 @@ extension Dispatcher {
         w.write(r)
       }
     case "framework.remove":
-      let r = try engine.removeFramework(try p.requiredString("id"))
+      let r = try engine.removeFramework(try p.requiredID("id"))
       w.object { w in
         w.key("rescinded")
         w.write(r.rescinded)
         w.member("released", r.released)
       }
     case "framework.suppress", "framework.revive":
-      let id = try p.requiredString("id")
+      let id = try p.requiredID("id")
       let roles = try p.stringArray("roles")
       if method == "framework.suppress" {
         try engine.suppress(framework: id, roles: roles)
@@ -167,6 +167,7 @@ extension Dispatcher {
       w.object { _ in }
     case "role.update":
       let name = try p.requiredString("name")
+      try Validate.role(name, field: "name")
       let weight = try p.positiveDouble("weight")
       var quota: Quota?
       if let q = try p.objectParams("quota") {
@@ -200,14 +201,14 @@ extension Dispatcher {
         w.array { w in for o in offers { w.write(o) } }
       }
     case "offer.accept":
-      let offer = try p.requiredString("offer")
+      let offer = try p.requiredID("offer")
       var tasks: [TaskLaunch] = []
       for (i, t) in (try p.array("tasks") ?? []).enumerated() {
         let f = "tasks[\(i)]"
         guard case .object(let o) = t else { throw Params.typeError(f, "an object", t) }
         let tp = Params(o, path: f)
         var launch = TaskLaunch(
-          id: try tp.requiredString("id"), group: try tp.string("group"),
+          id: try tp.requiredID("id"), group: try tp.id("group"),
           resources: try tp.resources("resources") ?? [:])
         for (k, v) in try tp.stringMap("labels") ?? [] { launch.labels[k] = v }
         tasks.append(launch)
@@ -227,13 +228,13 @@ extension Dispatcher {
         }
       }
     case "offer.decline":
-      let offer = try p.requiredString("offer")
+      let offer = try p.requiredID("offer")
       let refuse = try p.seconds("refuseSeconds")
       try engine.declineOffer(offer, refuseSeconds: refuse)
       w.object { _ in }
     case "task.submit":
-      let framework = try p.requiredString("framework")
-      let role = try p.string("role")
+      let framework = try p.requiredID("framework")
+      let role = try p.role("role")
       let tasks = try readTasks(p, "tasks", needsID: true)
       let n = try engine.submitTasks(framework: framework, role: role, tasks: tasks)
       w.object { w in w.member("pending", n) }
@@ -255,8 +256,8 @@ extension Dispatcher {
         w.member("pending", r.pending)
       }
     case "task.place":
-      let framework = try p.requiredString("framework")
-      let role = try p.string("role")
+      let framework = try p.requiredID("framework")
+      let role = try p.role("role")
       let tasks = try readTasks(p, "tasks", needsID: true)
       let strategy = try readStrategy(p, "strategy")
       let gang = try p.bool("gang") ?? false
@@ -277,12 +278,12 @@ extension Dispatcher {
         }
       }
     case "task.release":
-      let framework = try p.requiredString("framework")
+      let framework = try p.requiredID("framework")
       let ids = try p.stringArray("tasks") ?? []
       let n = try engine.releaseTasks(framework: framework, tasks: ids)
       w.object { w in w.member("released", n) }
     case "task.status":
-      let framework = try p.requiredString("framework")
+      let framework = try p.requiredID("framework")
       let task = try p.requiredString("task")
       let s = try engine.taskStatus(framework: framework, task: task)
       w.object { w in
@@ -384,8 +385,8 @@ extension Dispatcher {
   }
 
   func readTask(_ tp: Params, needsID: Bool) throws(AllotError) -> TaskSpec {
-    let id = needsID ? try tp.requiredString("id") : (try tp.string("id") ?? "")
-    let group = try tp.string("group")
+    let id = needsID ? try tp.requiredID("id") : (try tp.string("id") ?? "")
+    let group = try tp.id("group")
     let groupSize = try tp.integer("groupSize")
     let resources = try tp.resources("resources") ?? [:]
     let selector = try readSelector(tp, "selector")

@@ -39,6 +39,27 @@ struct Params {
     return s
   }
 
+  /// An id member (1 to 255 bytes, no control characters), checked where it is read so that
+  /// the first invalid member in the contract's order is the one reported.
+  func id(_ key: String) throws(AllotError) -> String? {
+    guard let s = try string(key) else { return nil }
+    try Validate.id(s, field: field(key))
+    return s
+  }
+
+  func requiredID(_ key: String) throws(AllotError) -> String {
+    let s = try requiredString(key)
+    try Validate.id(s, field: field(key))
+    return s
+  }
+
+  /// A role member, checked where it is read.
+  func role(_ key: String) throws(AllotError) -> String? {
+    guard let s = try string(key) else { return nil }
+    try Validate.role(s, field: field(key))
+    return s
+  }
+
   func bool(_ key: String) throws(AllotError) -> Bool? {
     guard let v = value(key) else { return nil }
     guard case .bool(let b) = v else { throw Params.typeError(field(key), "true or false", v) }

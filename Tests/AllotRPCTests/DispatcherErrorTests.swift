@@ -152,3 +152,25 @@ import Testing
     #expect(String(decoding: out, as: UTF8.self).contains(#""kind":"conflict","field":"offer""#))
   }
 }
+
+/// With several invalid members, the first in the contract's order is reported.
+@Suite struct DispatcherCheckOrderTests {
+  @Test(
+    arguments: [
+      ("agent.add", #"{"id":"","resources":"x"}"#, "id"),
+      ("agent.add", #"{"id":"a","hostname":"","resources":"x"}"#, "hostname"),
+      ("task.place", #"{"framework":"","tasks":7}"#, "framework"),
+      ("task.submit", #"{"framework":"f","role":"a//b","tasks":7}"#, "role"),
+      ("offer.accept", #"{"offer":"","tasks":7}"#, "offer"),
+      ("task.place", #"{"framework":"f","tasks":[{"id":"","resources":7}]}"#, "tasks[0].id"),
+    ] as [(String, String, String)])
+  func firstInvalidMemberIsReported(method: String, params: String, field: String) throws {
+    var d = Dispatcher(engine: try Engine(configuration: EngineConfiguration(clock: ManualClock())))
+    var s = Session(authenticated: true)
+    var out: [UInt8] = []
+    let line = #"{"jsonrpc":"2.0","id":1,"method":""# + method + #"","params":"# + params + "}"
+    d.handle(line: Array(line.utf8), session: &s, into: &out)
+    let r = String(decoding: out, as: UTF8.self)
+    #expect(r.hasSuffix(#""data":{"field":"\#(field)"}}}"#), "\(r)")
+  }
+}

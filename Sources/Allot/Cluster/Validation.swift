@@ -1,5 +1,5 @@
 /// Input checks shared by every engine call: ids, roles, labels, resources.
-enum Validate {
+package enum Validate {
   /// Whether the string has a control character (U+0000–U+001F, U+007F–U+009F).
   static func hasControl(_ s: String) -> Bool {
     for u in s.unicodeScalars {
@@ -10,7 +10,7 @@ enum Validate {
   }
 
   /// An id: 1 to 255 bytes, no control characters.
-  static func id(_ s: String, field: String) throws(AllotError) {
+  package static func id(_ s: String, field: String) throws(AllotError) {
     let n = s.utf8.count
     if n == 0 { throw .invalid(field, "\(field) must not be empty") }
     if n > 255 { throw .invalid(field, "\(field) must be at most 255 bytes (got \(n))") }
@@ -21,7 +21,7 @@ enum Validate {
   /// at most 1024 bytes.
   ///
   /// `*` is rejected (it means "unreserved").
-  static func role(_ s: String, field: String) throws(AllotError) {
+  package static func role(_ s: String, field: String) throws(AllotError) {
     let u = Array(s.utf8)
     if s == "*" {
       throw .invalid(field, "\(field) must name a role: '*' means unreserved resources")
