@@ -53,6 +53,16 @@ public struct Dispatcher: Sendable {
   public let options: DispatcherOptions
   /// Counters and latencies for `stats`.
   public var stats = DispatcherStats()
+  /// Whether the last line handled ran a state-changing method (a durable host journals
+  /// such lines; replaying them in order rebuilds the state).
+  public private(set) var lastLineMutated = false
+  /// The methods that change the engine's state.
+  public static let mutatingMethods: Set<String> = [
+    "agent.add", "agent.update", "agent.drain", "agent.activate", "agent.remove",
+    "framework.add", "framework.update", "framework.remove", "framework.suppress",
+    "framework.revive", "role.update", "clock.advance", "allocate", "offer.accept",
+    "offer.decline", "task.submit", "schedule", "task.place", "task.release",
+  ]
   /// The next allocation cycle due with an interval (in thousandths of a second).
   var nextDue: Int64
   var parser: JSONParser
@@ -99,6 +109,7 @@ public struct Dispatcher: Sendable {
   public mutating func handle(
     bytes: UnsafeBufferPointer<UInt8>, session: inout Session, into out: inout [UInt8]
   ) -> Bool {
+    lastLineMutated = false
     var n = bytes.count
     if n > 0 && bytes[n - 1] == 0x0D { n -= 1 }
     if n == 0 { return false }
@@ -226,6 +237,7 @@ public struct Dispatcher: Sendable {
       }
       return true
     }
+    if Dispatcher.mutatingMethods.contains(method) { lastLineMutated = true }
     if notification { return false }
     writer.beginObject()
     writer.member("jsonrpc", "2.0")

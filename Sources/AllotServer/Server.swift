@@ -85,6 +85,9 @@ public final class Server {
   let requireAuth: Bool
   var nextCycle: Int64 = .max
   let startedAt = ContinuousClock.now
+  /// The journal of a durable server (`--data-dir`).
+  public var journal: Journal?
+  var journalFailed = false
 
   /// Creates a server around a dispatcher.
   public init(dispatcher: Dispatcher, options: ServerOptions) {
@@ -165,7 +168,7 @@ public final class Server {
   /// Runs until SIGTERM/SIGINT.
   public func run() {
     if let interval = options.allocationInterval, interval.milli > 0 {
-      nextCycle = interval.milli
+      nextCycle = (dispatcher.engine.now.milli / interval.milli + 1) * interval.milli
     }
     var fds: [pollfd] = []
     var buffer = [UInt8](repeating: 0, count: 65536)
@@ -179,7 +182,7 @@ public final class Server {
         fds.append(pollfd(fd: fd, events: events, revents: 0))
       }
       var timeout: Int32 = 1000
-      let now = millis()
+      let now = dispatcher.engine.now.milli
       if nextCycle != .max { timeout = Int32(max(0, min(1000, nextCycle - now))) }
       let n = poll(&fds, nfds_t(fds.count), timeout)
       if n < 0 {
@@ -195,8 +198,25 @@ public final class Server {
         }
       }
       runDueCycles()
+      // Group commit: one fsync for everything read in this turn, then the replies.
+      if journal?.hasPending == true {
+        do {
+          try journal!.commit()
+        } catch {
+          Server.log("journal-failed", [("error", error.description)])
+          journalFailed = true
+          break
+        }
+      }
+      for fd in Array(connections.keys) where connections[fd]?.output.isEmpty == false {
+        flush(fd, blocking: false)
+        if let c = connections[fd], c.closing, c.output.isEmpty {
+          closeConnection(fd, reason: "too-large")
+        }
+      }
       reapIdle()
     }
+    if journal?.hasPending == true { try? journal!.commit() }
     // Stop accepting, answer what was read, flush.
     for l in listeners { close(l) }
     for fd in Array(connections.keys) {
@@ -209,9 +229,10 @@ public final class Server {
 
   func runDueCycles() {
     guard nextCycle != .max, let interval = options.allocationInterval else { return }
-    let now = millis()
+    let now = dispatcher.engine.now.milli
     while nextCycle <= now {
       _ = dispatcher.engine.allocateCount()
+      journal?.append(now: now, line: Array(#"{"jsonrpc":"2.0","method":"allocate"}"#.utf8)[...])
       nextCycle += interval.milli
     }
   }
@@ -242,8 +263,9 @@ public final class Server {
     if revents & Int16(POLLIN) != 0 || revents & Int16(POLLHUP) != 0 {
       let got = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
       if got == 0 {
-        // Half-close: answer what was read, then close.
+        // Half-close: answer what was read (made durable first), then close.
         processLines(fd, final: true)
+        if journal?.hasPending == true { try? journal!.commit() }
         flush(fd, blocking: true)
         closeConnection(fd, reason: "eof")
         return
@@ -262,10 +284,7 @@ public final class Server {
       closeConnection(fd, reason: "error")
       return
     }
-    flush(fd, blocking: false)
-    if let c = connections[fd], c.closing, c.output.isEmpty {
-      closeConnection(fd, reason: "too-large")
-    }
+    if revents & Int16(POLLOUT) != 0 && journal?.hasPending != true { flush(fd, blocking: false) }
   }
 
   func processLines(_ fd: Int32, final: Bool) {
@@ -301,10 +320,14 @@ public final class Server {
     if body.last == 0x0D { body = body.dropLast() }
     if body.count > dispatcher.options.maxLine { c.closing = true }
     let before = c.output.count
+    let t = dispatcher.engine.now.milli
     body.withUnsafeBufferPointer { bytes in
       _ = dispatcher.handle(bytes: bytes, session: &c.session, into: &c.output)
     }
     if c.output.count > before { c.output.append(0x0A) }
+    if dispatcher.lastLineMutated && journal != nil {
+      journal!.append(now: t, line: body)
+    }
   }
 
   func flush(_ fd: Int32, blocking: Bool) {

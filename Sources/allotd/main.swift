@@ -22,10 +22,13 @@ let usage = """
     --idle-timeout SECONDS              close idle connections (default: never)
     --write-stall-timeout SECONDS       close connections whose replies stall (default 30)
     --token-file FILE                   require `auth` with the file's first line first
-    --data-dir DIR                      durable state (not available yet: refused)
+    --data-dir DIR                      durable state: every state-changing request is
+                                        journaled and fsynced before its reply; start-up
+                                        replays the journal (outstanding offers are rescinded)
     --help                              this text
 
-  State is kept in memory only. Newline-delimited JSON-RPC 2.0, see the wire contract.
+  Without --data-dir state is kept in memory only. Newline-delimited JSON-RPC 2.0, see the
+  wire contract.
   """
 
 func printError(_ message: String) {
@@ -47,6 +50,7 @@ var minimum: [ResourceSpec]?
 var seed: UInt64?
 var maxLine = 1 << 20
 var tokenFile: String?
+var dataDir: String?
 
 @MainActor func value(_ name: String) -> String {
   guard !args.isEmpty else { fail("\(name) needs a value") }
@@ -105,9 +109,7 @@ while !args.isEmpty {
     guard let n = Int64(value(a)), n > 0 else { fail("--write-stall-timeout takes seconds") }
     options.writeStallTimeout = n
   case "--token-file": tokenFile = value(a)
-  case "--data-dir":
-    _ = value(a)
-    fail("--data-dir: durable state is not available in this version")
+  case "--data-dir": dataDir = value(a)
   default:
     fail("unknown option \(a)\n\n\(usage)")
   }
@@ -136,10 +138,17 @@ if let path = tokenFile {
   token = String(decoding: bytes, as: UTF8.self)
 }
 
-let clock: any EngineClock = manualClock ? ManualClock() : SystemClock()
+let clock: any EngineClock
+if manualClock {
+  clock = ManualClock()
+} else if dataDir != nil {
+  clock = ResumableClock()
+} else {
+  clock = SystemClock()
+}
 var configuration = EngineConfiguration(excludeFromShares: exclude, shuffleSeed: seed, clock: clock)
 if let minimum { configuration.minAllocatable = minimum }
-let engine: Engine
+var engine: Engine
 do {
   engine = try Engine(configuration: configuration)
 } catch {
@@ -149,15 +158,44 @@ let dispatcherOptions = DispatcherOptions(
   token: token, manualClock: clock as? ManualClock,
   allocationInterval: manualClock ? interval : nil,
   maxLine: maxLine)
+
+var journal: Journal?
+if let dir = dataDir {
+  do {
+    let (j, records) = try Journal.open(directory: dir)
+    journal = j
+    // Replay every journaled request at its recorded time.
+    var replay = Dispatcher(engine: engine, options: dispatcherOptions)
+    var session = Session(authenticated: true)
+    var sink: [UInt8] = []
+    for (t, line) in records {
+      if let m = clock as? ManualClock { m.set(Seconds(milli: t)) }
+      if let r = clock as? ResumableClock { r.set(Seconds(milli: t)) }
+      sink.removeAll(keepingCapacity: true)
+      replay.handle(line: line, session: &session, into: &sink)
+    }
+    engine = replay.engine
+    // Outstanding offers are not restored: they are rescinded.
+    for o in (try? engine.outstandingOffers()) ?? [] {
+      try? engine.declineOffer(o.id, refuseSeconds: 0)
+    }
+    (clock as? ResumableClock)?.resume()
+    printError("replayed \(records.count) journal records from \(dir)")
+  } catch {
+    fail(error.description)
+  }
+}
+
 if !manualClock { options.allocationInterval = interval }
 installSignalHandlers()
 let server = Server(
   dispatcher: Dispatcher(engine: engine, options: dispatcherOptions), options: options)
+server.journal = journal
 do {
   try server.bind()
 } catch {
   fail(error.description)
 }
-printError("state is kept in memory only (no --data-dir)")
+if dataDir == nil { printError("state is kept in memory only (no --data-dir)") }
 server.run()
 exit(0)
