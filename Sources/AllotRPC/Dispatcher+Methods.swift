@@ -81,6 +81,11 @@ extension Dispatcher {
       writeState(&w)
     case "stats":
       writeStats(&w)
+    case "metrics":
+      w.object { w in
+        w.member("format", "prometheus")
+        w.member("text", metricsText())
+      }
     case "agent.add":
       let id = try p.requiredID("id")
       let hostname = try p.id("hostname")

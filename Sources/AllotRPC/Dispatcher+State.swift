@@ -80,6 +80,55 @@ extension Dispatcher {
     w.endObject()
   }
 
+  /// The `stats` figures in Prometheus's text exposition format (an addition to the
+  /// contract: method `metrics`, result `{"format": "prometheus", "text": ...}`).
+  ///
+  ///     # TYPE allot_requests_total counter
+  ///     allot_requests_total{method="allocate"} 3
+  func metricsText() -> String {
+    func sortedKeys(_ d: [String: Int]) -> [String] {
+      d.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+    }
+    func label(_ s: String) -> String {
+      var out = ""
+      for c in s.unicodeScalars {
+        switch c {
+        case "\\": out += "\\\\"
+        case "\"": out += "\\\""
+        case "\n": out += "\\n"
+        default: out.unicodeScalars.append(c)
+        }
+      }
+      return out
+    }
+    var t = "# HELP allot_requests_total Requests answered, by method.\n"
+    t += "# TYPE allot_requests_total counter\n"
+    for k in sortedKeys(stats.requests) {
+      t += "allot_requests_total{method=\"\(label(k))\"} \(stats.requests[k]!)\n"
+    }
+    t += "# HELP allot_offers_total Offers made since the server started.\n"
+    t += "# TYPE allot_offers_total counter\n"
+    t += "allot_offers_total \(engine.offersMade - stats.offersBaseline)\n"
+    t += "# HELP allot_placements_total Placements made since the server started.\n"
+    t += "# TYPE allot_placements_total counter\n"
+    t += "allot_placements_total \(engine.placementsMade - stats.placementsBaseline)\n"
+    t += "# HELP allot_errors_total Errors, by data.kind or code.\n"
+    t += "# TYPE allot_errors_total counter\n"
+    for k in sortedKeys(stats.errors) {
+      t += "allot_errors_total{kind=\"\(label(k))\"} \(stats.errors[k]!)\n"
+    }
+    t += "# HELP allot_latency_microseconds Latency of allocate and schedule (approximate).\n"
+    t += "# TYPE allot_latency_microseconds summary\n"
+    for m in ["allocate", "schedule"] {
+      for (q, p) in [("0.5", 50.0), ("0.99", 99.0)] {
+        t +=
+          "allot_latency_microseconds{method=\"\(m)\",quantile=\"\(q)\"} "
+          + "\(Quantity.format(milli: Int64((stats.percentile(m, p) * 1000).rounded())))\n"
+      }
+    }
+    return t
+  }
+
   /// Writes the contract's `stats` result.
   func writeStats(_ w: inout JSONWriter) {
     func sortedKeys(_ d: [String: Int]) -> [String] {

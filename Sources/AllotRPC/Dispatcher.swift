@@ -89,7 +89,7 @@ public struct Dispatcher: Sendable {
     "agent.activate", "agent.remove", "framework.add", "framework.update", "framework.remove",
     "framework.suppress", "framework.revive", "role.update", "clock.advance", "allocate",
     "offer.accept", "offer.decline", "offers", "task.submit", "schedule", "task.place",
-    "task.release", "task.status", "match",
+    "task.release", "task.status", "match", "metrics",
   ]
 
   /// Answers one line (without its line ending), appending the response line (without

@@ -250,3 +250,34 @@ import Testing
       ), "\(r)")
   }
 }
+
+/// `metrics`: the stats figures in Prometheus's text format.
+@Suite struct MetricsTests {
+  @Test func metricsMirrorStats() throws {
+    var d = Dispatcher(engine: try Engine(configuration: EngineConfiguration(clock: ManualClock())))
+    var s = Session(authenticated: true)
+    var out: [UInt8] = []
+    for line in [
+      #"{"jsonrpc":"2.0","id":1,"method":"agent.add","params":{"id":"a","resources":{"cpus":4}}}"#,
+      #"{"jsonrpc":"2.0","id":2,"method":"agent.add","params":{"id":"a","resources":{"cpus":4}}}"#,
+      #"{"jsonrpc":"2.0","id":3,"method":"framework.add","params":{"id":"f"}}"#,
+      #"{"jsonrpc":"2.0","id":4,"method":"allocate"}"#,
+    ] {
+      d.handle(line: Array(line.utf8), session: &s, into: &out)
+    }
+    let text = d.metricsText()
+    #expect(text.contains("allot_requests_total{method=\"agent.add\"} 2\n"))
+    #expect(text.contains("allot_offers_total 1\n"))
+    #expect(text.contains("allot_placements_total 0\n"))
+    #expect(text.contains("allot_errors_total{kind=\"conflict\"} 1\n"))
+    #expect(text.contains("# TYPE allot_latency_microseconds summary\n"))
+    #expect(text.contains("allot_latency_microseconds{method=\"schedule\",quantile=\"0.99\"} 0\n"))
+    out = []
+    d.handle(
+      line: Array(#"{"jsonrpc":"2.0","id":5,"method":"metrics"}"#.utf8), session: &s, into: &out)
+    #expect(
+      String(decoding: out, as: UTF8.self).hasPrefix(
+        ##"{"jsonrpc":"2.0","id":5,"result":{"format":"prometheus","text":"# HELP allot_requests_total"##
+      ))
+  }
+}
