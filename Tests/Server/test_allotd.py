@@ -139,6 +139,101 @@ def test_corruption_stops_start_up_naming_file_and_offset():
     assert b"journal: corrupt record at byte offset 36" in p.stderr
 
 
+def test_bad_input_of_every_kind_gets_an_answer():
+    s = Server("--manual-clock")
+    cases = [
+        (b"\xff\xfe{}", -32700),                                  # invalid UTF-8
+        (b'{"jsonrpc":"2.0","id":1,"method":"ping\x00"}', -32700),  # raw NUL in a string
+        (b"[" * 1000 + b"]" * 1000, -32700),                      # nesting beyond the limit
+        (b'{"jsonrpc":"2.0","id":1,"method":"agent.add","params":{"id":"a","resources":{"cpus":1e999}}}', -32602),
+        (b'{"jsonrpc":"2.0","id":1,"method":"agent.add","params":{"id":7}}', -32602),
+        (b'{"jsonrpc":"2.0","id":1,"method":"no.such"}', -32601),
+    ]
+    for raw, code in cases:
+        s.conn.sendall(raw + b"\n")
+        while b"\n" not in s.buf:
+            s.buf += s.conn.recv(65536)
+        line, s.buf = s.buf.split(b"\n", 1)
+        assert json.loads(line)["error"]["code"] == code, (raw[:40], line)
+    assert s.call("ping") == {"version": "1"}
+    assert s.stop() == 0
+
+
+def test_slow_sender_and_half_close():
+    s = Server("--manual-clock")
+    for b in b'{"jsonrpc":"2.0","id":1,"method":"ping"}':
+        s.conn.sendall(bytes([b]))
+        time.sleep(0.002)
+    s.conn.sendall(b"\n")
+    # Half-close: the last line has no newline; it is answered, then the server closes.
+    s.conn.sendall(b'{"jsonrpc":"2.0","id":2,"method":"ping"}')
+    s.conn.shutdown(socket.SHUT_WR)
+    data = b""
+    while True:
+        chunk = s.conn.recv(65536)
+        if not chunk:
+            break
+        data += chunk
+    lines = [json.loads(x) for x in data.split(b"\n") if x]
+    assert [x["id"] for x in lines] == [1, 2]
+    assert s.stop() == 0
+
+
+def test_a_client_that_never_reads_does_not_stop_the_others():
+    s = Server("--manual-clock", "--write-stall-timeout", "2")
+    greedy = socket.socket(socket.AF_UNIX)
+    greedy.connect(s.sock)
+    greedy.setblocking(False)
+    request = b'{"jsonrpc":"2.0","id":1,"method":"state"}\n' * 200
+    closed = False
+    deadline = time.time() + 8
+    while time.time() < deadline and not closed:
+        try:
+            greedy.send(request)
+        except BlockingIOError:
+            time.sleep(0.01)
+            # Others are served while the greedy client's replies pile up.
+            assert s.call("ping") == {"version": "1"}
+        except (BrokenPipeError, ConnectionResetError):
+            closed = True  # the write-stall timeout closed it
+    assert closed, "the client that never reads was not closed"
+    assert s.call("ping") == {"version": "1"}
+    greedy.close()
+    assert s.stop() == 0
+
+
+def test_many_idle_connections_and_a_burst_of_connects():
+    s = Server("--manual-clock")
+    idle = []
+    for _ in range(300):
+        c = socket.socket(socket.AF_UNIX)
+        c.connect(s.sock)
+        idle.append(c)
+    for _ in range(300):
+        c = socket.socket(socket.AF_UNIX)
+        c.connect(s.sock)
+        c.sendall(b'{"jsonrpc":"2.0","id":1,"method":"ping"}\n')
+        c.close()  # often before the answer: a reset for the server
+    assert s.call("ping") == {"version": "1"}
+    for c in idle:
+        c.close()
+    assert s.call("ping") == {"version": "1"}
+    assert s.stop() == 0
+
+
+def test_auth_required_before_other_methods():
+    d = tempfile.mkdtemp(prefix="allotd-token-")
+    token = os.path.join(d, "token")
+    with open(token, "w") as f:
+        f.write("t0ken\n")
+    s = Server("--manual-clock", "--token-file", token)
+    r = s.line('{"jsonrpc":"2.0","id":1,"method":"state"}')
+    assert r["error"]["data"]["kind"] == "unauthorized"
+    assert s.call("auth", {"token": "t0ken"}) == {}
+    assert "agents" in s.call("state")
+    assert s.stop() == 0
+
+
 if __name__ == "__main__":
     tests = [v for k, v in sorted(globals().items()) if k.startswith("test_")]
     failed = 0
