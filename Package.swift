@@ -38,9 +38,11 @@ let package = Package(
       exclude: ["allot.map"],
       linkerSettings: [.unsafeFlags(["-Xlinker", "--version-script=Sources/AllotC/allot.map"])]
     ),
-    // The socket server: one thread, non-blocking sockets, poll(2), newline-delimited
+    // The socket server: one thread, non-blocking sockets, epoll(7), newline-delimited
     // JSON-RPC through the dispatcher.
-    .target(name: "AllotServer", dependencies: ["Allot", "AllotRPC"]),
+    // epoll and accept4, which Glibc's Swift module does not export (static inline wrappers).
+    .target(name: "CAllotSys"),
+    .target(name: "AllotServer", dependencies: ["Allot", "AllotRPC", "CAllotSys"]),
     .executableTarget(name: "allotd", dependencies: ["Allot", "AllotRPC", "AllotServer"]),
     // allot-bench: the benchmark driver (the README's main command).
     .executableTarget(

@@ -1,5 +1,6 @@
 import Allot
 import AllotRPC
+import CAllotSys
 import Synchronization
 
 #if canImport(Glibc)
@@ -73,10 +74,13 @@ struct Connection {
   var lastWriteProgress: Int64
   /// After a too-long line: reply, then close.
   var closing = false
+  /// The epoll events registered for the connection.
+  var interest: UInt32 = 0
 }
 
-/// The socket server: one thread, non-blocking sockets, `poll(2)`; reading, parsing,
-/// dispatching and writing happen on that thread, so the engine has one owner.
+/// The socket server: one thread, non-blocking sockets, `epoll(7)` (level-triggered);
+/// reading, parsing, dispatching and writing happen on that thread, so the engine has one
+/// owner.
 public final class Server {
   var dispatcher: Dispatcher
   let options: ServerOptions
@@ -88,6 +92,8 @@ public final class Server {
   /// The journal of a durable server (`--data-dir`).
   public var journal: Journal?
   var journalFailed = false
+  var ep: Int32 = -1
+  var lastReap: Int64 = 0
 
   /// Creates a server around a dispatcher.
   public init(dispatcher: Dispatcher, options: ServerOptions) {
@@ -170,31 +176,35 @@ public final class Server {
     if let interval = options.allocationInterval, interval.milli > 0 {
       nextCycle = (dispatcher.engine.now.milli / interval.milli + 1) * interval.milli
     }
-    var fds: [pollfd] = []
+    ep = allot_sys_epoll_create()
+    guard ep >= 0 else {
+      Server.log("epoll-failed", [("error", errnoText())])
+      return
+    }
+    for l in listeners { _ = allot_sys_epoll_ctl(ep, EPOLL_CTL_ADD, l, UInt32(ALLOT_SYS_EPOLLIN)) }
+    var readyFDs = [Int32](repeating: 0, count: 256)
+    var readyEvents = [UInt32](repeating: 0, count: 256)
     var buffer = [UInt8](repeating: 0, count: 65536)
+    var touched: [Int32] = []
     while !stopRequested.load(ordering: .relaxed) {
-      fds.removeAll(keepingCapacity: true)
-      for l in listeners { fds.append(pollfd(fd: l, events: Int16(POLLIN), revents: 0)) }
-      for (fd, c) in connections {
-        var events: Int16 = 0
-        if !c.closing && c.output.count < options.maxPendingOutput { events |= Int16(POLLIN) }
-        if !c.output.isEmpty { events |= Int16(POLLOUT) }
-        fds.append(pollfd(fd: fd, events: events, revents: 0))
-      }
       var timeout: Int32 = 1000
       let now = dispatcher.engine.now.milli
       if nextCycle != .max { timeout = Int32(max(0, min(1000, nextCycle - now))) }
-      let n = poll(&fds, nfds_t(fds.count), timeout)
+      let n = allot_sys_epoll_wait(ep, &readyFDs, &readyEvents, 256, timeout)
       if n < 0 {
         if errno == EINTR { continue }
-        Server.log("poll-failed", [("error", errnoText())])
+        Server.log("epoll-wait-failed", [("error", errnoText())])
         break
       }
-      for p in fds where p.revents != 0 {
-        if listeners.contains(p.fd) {
-          acceptAll(p.fd)
+      touched.removeAll(keepingCapacity: true)
+      for k in 0..<Int(n) {
+        let fd = readyFDs[k]
+        let ev = readyEvents[k]
+        if listeners.contains(fd) {
+          acceptAll(fd)
         } else {
-          service(p.fd, p.revents, &buffer)
+          service(fd, ev, &buffer)
+          touched.append(fd)
         }
       }
       runDueCycles()
@@ -208,13 +218,19 @@ public final class Server {
           break
         }
       }
-      for fd in Array(connections.keys) where connections[fd]?.output.isEmpty == false {
+      for fd in touched {
+        guard connections[fd] != nil else { continue }
         flush(fd, blocking: false)
         if let c = connections[fd], c.closing, c.output.isEmpty {
           closeConnection(fd, reason: "too-large")
+          continue
         }
+        updateInterest(fd)
       }
-      reapIdle()
+      if millis() - lastReap >= 250 {
+        reapIdle()
+        lastReap = millis()
+      }
     }
     if journal?.hasPending == true { try? journal!.commit() }
     // Stop accepting, answer what was read, flush.
@@ -224,7 +240,21 @@ public final class Server {
       closeConnection(fd, reason: "shutdown")
     }
     for address in options.listen { if case .unix(let path) = address { unlink(path) } }
+    close(ep)
     Server.log("stopped")
+  }
+
+  /// Reads while the connection may take more replies; writes while replies wait.
+  func updateInterest(_ fd: Int32) {
+    guard var c = connections[fd] else { return }
+    var want: UInt32 = 0
+    if !c.closing && c.output.count < options.maxPendingOutput { want |= UInt32(ALLOT_SYS_EPOLLIN) }
+    if !c.output.isEmpty { want |= UInt32(ALLOT_SYS_EPOLLOUT) }
+    if want != c.interest {
+      _ = allot_sys_epoll_ctl(ep, EPOLL_CTL_MOD, fd, want)
+      c.interest = want
+      connections[fd] = c
+    }
   }
 
   func runDueCycles() {
@@ -239,7 +269,7 @@ public final class Server {
 
   func acceptAll(_ listener: Int32) {
     while true {
-      let fd = accept(listener, nil, nil)
+      let fd = allot_sys_accept_nonblocking(listener)
       if fd < 0 {
         if errno == EMFILE || errno == ENFILE {
           Server.log("accept-failed", [("error", errnoText())])
@@ -250,17 +280,24 @@ public final class Server {
         close(fd)
         continue
       }
-      setNonBlocking(fd)
       let now = millis()
-      connections[fd] = Connection(
+      var c = Connection(
         fd: fd, session: Session(authenticated: !requireAuth), lastActivity: now,
         lastWriteProgress: now)
+      c.interest = UInt32(ALLOT_SYS_EPOLLIN)
+      connections[fd] = c
+      _ = allot_sys_epoll_ctl(ep, EPOLL_CTL_ADD, fd, c.interest)
     }
   }
 
-  func service(_ fd: Int32, _ revents: Int16, _ buffer: inout [UInt8]) {
+  func service(_ fd: Int32, _ revents: UInt32, _ buffer: inout [UInt8]) {
     guard connections[fd] != nil else { return }
-    if revents & Int16(POLLIN) != 0 || revents & Int16(POLLHUP) != 0 {
+    let readable =
+      UInt32(ALLOT_SYS_EPOLLIN) | UInt32(ALLOT_SYS_EPOLLHUP) | UInt32(ALLOT_SYS_EPOLLRDHUP)
+    if revents & readable != 0
+      && (connections[fd]!.interest & UInt32(ALLOT_SYS_EPOLLIN) != 0
+        || revents & UInt32(ALLOT_SYS_EPOLLHUP) != 0)
+    {
       let got = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
       if got == 0 {
         // Half-close: answer what was read (made durable first), then close.
@@ -280,11 +317,10 @@ public final class Server {
         connections[fd]!.lastActivity = millis()
         processLines(fd, final: false)
       }
-    } else if revents & Int16(POLLERR | POLLNVAL) != 0 {
+    } else if revents & UInt32(ALLOT_SYS_EPOLLERR) != 0 {
       closeConnection(fd, reason: "error")
       return
     }
-    if revents & Int16(POLLOUT) != 0 && journal?.hasPending != true { flush(fd, blocking: false) }
   }
 
   func processLines(_ fd: Int32, final: Bool) {

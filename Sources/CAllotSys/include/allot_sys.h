@@ -1,0 +1,53 @@
+/* allot_sys.h: the Linux system calls Glibc's Swift module does not export (epoll, accept4),
+ * for the allotd event loop. Plain declarations from the system headers, nothing else. */
+#ifndef ALLOT_SYS_H
+#define ALLOT_SYS_H
+
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE /* accept4 */
+#endif
+
+#include <sys/epoll.h>
+#include <sys/socket.h>
+
+/* accept4 with SOCK_NONBLOCK | SOCK_CLOEXEC (a static inline, so no symbol is needed). */
+static inline int allot_sys_accept_nonblocking(int fd) {
+  return accept4(fd, 0, 0, SOCK_NONBLOCK | SOCK_CLOEXEC);
+}
+
+static inline int allot_sys_epoll_create(void) { return epoll_create1(EPOLL_CLOEXEC); }
+
+/* Registers (op EPOLL_CTL_ADD), changes (EPOLL_CTL_MOD) or removes (EPOLL_CTL_DEL) fd with
+ * the events mask, the fd itself as the data. */
+static inline int allot_sys_epoll_ctl(int ep, int op, int fd, unsigned int events) {
+  struct epoll_event ev;
+  ev.events = events;
+  ev.data.fd = fd;
+  return epoll_ctl(ep, op, fd, &ev);
+}
+
+/* Waits; fills fds[i] and events[i] for up to max ready descriptors. */
+static inline int allot_sys_epoll_wait(int ep, int *fds, unsigned int *events, int max,
+                                       int timeout) {
+  struct epoll_event evs[256];
+  if (max > 256) max = 256;
+  int n = epoll_wait(ep, evs, max, timeout);
+  for (int i = 0; i < n; i++) {
+    fds[i] = evs[i].data.fd;
+    events[i] = evs[i].events;
+  }
+  return n;
+}
+
+/* The event bits as plain numbers (glibc defines them through an enum Swift can't reach). */
+#define ALLOT_SYS_EPOLLIN 0x001u
+#define ALLOT_SYS_EPOLLOUT 0x004u
+#define ALLOT_SYS_EPOLLERR 0x008u
+#define ALLOT_SYS_EPOLLHUP 0x010u
+#define ALLOT_SYS_EPOLLRDHUP 0x2000u
+_Static_assert(ALLOT_SYS_EPOLLIN == EPOLLIN && ALLOT_SYS_EPOLLOUT == EPOLLOUT &&
+                   ALLOT_SYS_EPOLLERR == EPOLLERR && ALLOT_SYS_EPOLLHUP == EPOLLHUP &&
+                   ALLOT_SYS_EPOLLRDHUP == EPOLLRDHUP,
+               "epoll event bits");
+
+#endif
