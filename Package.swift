@@ -47,7 +47,7 @@ let package = Package(
     // allot-bench: the benchmark driver (the README's main command).
     .executableTarget(
       name: "AllotBench",
-      dependencies: ["Allot"],
+      dependencies: ["Allot", "AllotRPC", "AllotServer"],
       path: "Benchmarks/AllotBench"
     ),
     .testTarget(name: "AllotTests", dependencies: ["Allot"], swiftSettings: internalChecks),

@@ -12,6 +12,7 @@ struct AllotBench {
                 agents and frameworks, rounds of declines and cycles.
       place     kube-scheduler's SchedulingBasic shape: placements per second.
       match     label selectors: match and parse ns/op, index filtering.
+      server    the allotd loop in-process over a Unix socket: requests/s, p50/p99.
 
     Options of every scenario:
       --json FILE   write results in the allot-bench JSON format (version 1)
@@ -87,6 +88,28 @@ struct AllotBench {
         if let path = opts.values["json"] {
           try writeJSON(
             path: path, scenario: "match", params: [("agents", s.agents)], results: results)
+        }
+      case "server":
+        if opts.flags.contains("help") {
+          print(usage + ServerScenario.help)
+          return
+        }
+        var s = ServerScenario()
+        s.connections = try opts.int("connections", s.connections)
+        s.requests = try opts.int("requests", s.requests)
+        s.pipeline = try opts.int("pipeline", s.pipeline)
+        let results = try s.run()
+        print(
+          "server: \(s.connections) connections, \(s.pipeline) in flight, \(s.requests) requests each"
+        )
+        printTable(results)
+        if let path = opts.values["json"] {
+          try writeJSON(
+            path: path, scenario: "server",
+            params: [
+              ("connections", s.connections), ("requests", s.requests), ("pipeline", s.pipeline),
+            ],
+            results: results)
         }
       default:
         throw BenchError.usage("unknown scenario '\(scenario)'")

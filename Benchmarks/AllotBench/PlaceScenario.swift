@@ -40,8 +40,13 @@ struct PlaceScenario {
     var n = 0
     while n < tasks {
       let count = min(batch, tasks - n)
+      let group = "g\(n / batch)"
       let specs = (0..<count).map {
-        TaskSpec(id: "t\(n + $0)", resources: ["cpus": 0.5, "mem": 1024])
+        plain
+          ? TaskSpec(id: "t\(n + $0)", resources: ["cpus": 0.5, "mem": 1024])
+          : TaskSpec(
+            id: "t\(n + $0)", group: group, resources: ["cpus": 0.5, "mem": 1024],
+            selector: selector, constraints: unique)
       }
       var result: PlaceResult?
       var err: (any Error)?

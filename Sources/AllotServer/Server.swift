@@ -425,6 +425,12 @@ public struct ServerError: Error, CustomStringConvertible {
 
 func errnoText() -> String { String(cString: strerror(errno)) }
 
+/// Asks every running server loop to stop (what SIGTERM does); for hosts that run a server
+/// in-process, such as `allot-bench server`.
+public func requestServerStop() {
+  stopRequested.store(true, ordering: .relaxed)
+}
+
 /// Installs the SIGTERM/SIGINT handlers (they set the stop flag) and ignores SIGPIPE.
 public func installSignalHandlers() {
   signal(SIGPIPE, SIG_IGN)

@@ -3,12 +3,13 @@
 #ifndef ALLOT_SYS_H
 #define ALLOT_SYS_H
 
-#ifndef _GNU_SOURCE
-#define _GNU_SOURCE /* accept4 */
-#endif
 
 #include <sys/epoll.h>
 #include <sys/socket.h>
+
+/* accept4 is declared only under _GNU_SOURCE, which would make this module's view of the
+ * system headers differ from Dispatch's; declare it here as glibc defines it. */
+extern int accept4(int fd, struct sockaddr *addr, socklen_t *addrlen, int flags);
 
 /* accept4 with SOCK_NONBLOCK | SOCK_CLOEXEC (a static inline, so no symbol is needed). */
 static inline int allot_sys_accept_nonblocking(int fd) {
