@@ -162,7 +162,12 @@ public struct ConstraintCounts: Sendable {
     }
 
     mutating func append(_ r: Record) -> Int {
-      for key in fields.keys { fields[key]!.add(r.view.value(of: key.string)) }
+      // Mutate the counters in place: iterating `fields.keys` while writing `fields[key]`
+      // would copy the whole dictionary on every append.
+      for i in fields.indices {
+        let field = fields.keys[i].string
+        fields.values[i].add(r.view.value(of: field))
+      }
       agents[r.agent, default: 0] += 1
       records.append(r)
       live += 1
@@ -174,7 +179,10 @@ public struct ConstraintCounts: Sendable {
       guard r.alive else { return }
       records[i].alive = false
       live -= 1
-      for key in fields.keys { fields[key]!.remove(r.view.value(of: key.string)) }
+      for i in fields.indices {
+        let field = fields.keys[i].string
+        fields.values[i].remove(r.view.value(of: field))
+      }
       agents[r.agent]! -= 1
       if agents[r.agent] == 0 { agents[r.agent] = nil }
       while head < records.count && !records[head].alive { head += 1 }
