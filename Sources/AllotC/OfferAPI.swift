@@ -106,10 +106,7 @@ enum OfferBlocks {
     var plan = BlockPlan()
     let head = plan.place(allot_offers.self, count: 1)
     let items = plan.place(allot_offer.self, count: offers.count)
-    let s = plan.place(allot_scalar.self, count: b.scalars.count)
-    let r = plan.place(allot_range.self, count: b.ranges.count)
-    let t = plan.place(CChar.self, count: b.textBytes)
-    var w = try BlockWriter(plan: plan, scalarsAt: s, rangesAt: r, textAt: t, builder: b)
+    var w = try BlockWriter(finishing: plan, builder: b)
     let list = w.array(allot_offer.self, at: items, count: offers.count)
     for (i, o) in offers.enumerated() {
       (list + i).initialize(
@@ -137,10 +134,7 @@ enum OfferBlocks {
     var plan = BlockPlan()
     let head = plan.place(allot_launched_tasks.self, count: 1)
     let items = plan.place(allot_launched_task.self, count: tasks.count)
-    let s = plan.place(allot_scalar.self, count: b.scalars.count)
-    let r = plan.place(allot_range.self, count: b.ranges.count)
-    let t = plan.place(CChar.self, count: b.textBytes)
-    var w = try BlockWriter(plan: plan, scalarsAt: s, rangesAt: r, textAt: t, builder: b)
+    var w = try BlockWriter(finishing: plan, builder: b)
     let list = w.array(allot_launched_task.self, at: items, count: tasks.count)
     for (i, task) in tasks.enumerated() {
       (list + i).initialize(

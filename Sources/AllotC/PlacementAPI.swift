@@ -190,10 +190,7 @@ enum PlacementBlocks {
     let head = plan.place(allot_placements.self, count: 1)
     let items = plan.place(allot_placement.self, count: placements.count)
     let misses = plan.place(allot_unplaced.self, count: unplaced.count)
-    let s = plan.place(allot_scalar.self, count: b.scalars.count)
-    let r = plan.place(allot_range.self, count: b.ranges.count)
-    let t = plan.place(CChar.self, count: b.textBytes)
-    var w = try BlockWriter(plan: plan, scalarsAt: s, rangesAt: r, textAt: t, builder: b)
+    var w = try BlockWriter(finishing: plan, builder: b)
     let list = w.array(allot_placement.self, at: items, count: placements.count)
     for (i, p) in placements.enumerated() {
       (list + i).initialize(
@@ -227,10 +224,7 @@ enum PlacementBlocks {
     var plan = BlockPlan()
     let head = plan.place(allot_matches.self, count: 1)
     let items = plan.place(allot_match_agent.self, count: agents.count)
-    let s = plan.place(allot_scalar.self, count: 0)
-    let r = plan.place(allot_range.self, count: 0)
-    let t = plan.place(CChar.self, count: b.textBytes)
-    var w = try BlockWriter(plan: plan, scalarsAt: s, rangesAt: r, textAt: t, builder: b)
+    var w = try BlockWriter(finishing: plan, builder: b)
     let list = w.array(allot_match_agent.self, at: items, count: agents.count)
     for (i, a) in agents.enumerated() {
       (list + i).initialize(

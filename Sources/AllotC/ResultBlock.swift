@@ -73,11 +73,13 @@ struct BlockWriter {
   private let ranges: UnsafeMutablePointer<allot_range>
   private var text: UnsafeMutablePointer<CChar>
 
-  /// Allocates a block for `plan` whose scalars, ranges and text sit at the given offsets
-  /// (from the same plan), and copies the builder's arrays in.
-  init(
-    plan: BlockPlan, scalarsAt: Int, rangesAt: Int, textAt: Int, builder: ResultBuilder
-  ) throws(Failure) {
+  /// Places the builder's scalars, ranges and text after what `plan` holds, allocates the
+  /// block and copies the builder's arrays in.
+  init(finishing plan: BlockPlan, builder: ResultBuilder) throws(Failure) {
+    var plan = plan
+    let scalarsAt = plan.place(allot_scalar.self, count: builder.scalars.count)
+    let rangesAt = plan.place(allot_range.self, count: builder.ranges.count)
+    let textAt = plan.place(CChar.self, count: builder.textBytes)
     guard let base = malloc(max(plan.size, 1)) else { throw .noMemory("a result") }
     self.base = base
     scalars = (base + scalarsAt).bindMemory(to: allot_scalar.self, capacity: builder.scalars.count)

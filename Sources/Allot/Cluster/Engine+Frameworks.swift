@@ -41,7 +41,6 @@ extension Engine {
     frameworks.capabilities[f.i] = spec.capabilities
     frameworks.gpu[f.i] = spec.capabilities.contains("gpu")
     frameworks.minAllocatable[f.i] = minimum
-    frameworks.minAllocatableSpec[f.i] = spec.minAllocatable
     frameworks.offerSelector[f.i] = spec.offerSelector.map { labelIndex.compile($0) }
     frameworks.tasks[f.i] = [:]
     frameworks.pending[f.i] = [:]
@@ -113,7 +112,6 @@ extension Engine {
     }
     if let m = minimum {
       frameworks.minAllocatable[f.i] = m
-      frameworks.minAllocatableSpec[f.i] = update.minAllocatable!
     }
     if let sel = update.offerSelector {
       frameworks.offerSelector[f.i] = sel.map { labelIndex.compile($0) }
@@ -266,12 +264,11 @@ extension Engine {
       roles.weight[r.i] = w
       orderDirty = true
     }
-    if let q = update.quota {
+    if update.quota != nil {
       roles.guarantee[r.i] = g.0
       roles.guaranteeMask[r.i] = g.1
       roles.limit[r.i] = l.0
       roles.limitMask[r.i] = l.1
-      roles.quotaSpec[r.i] = q
       guaranteedRoles = (0..<roles.count).filter { roles.guaranteeMask[$0] != 0 }.map(
         RoleIndex.init)
     }

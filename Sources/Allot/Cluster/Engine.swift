@@ -165,7 +165,6 @@ public struct Engine: Sendable {
     roles.guaranteeMask.append(0)
     roles.limit.append(.zero)
     roles.limitMask.append(0)
-    roles.quotaSpec.append(Quota())
     roles.configured.append(false)
     roles.reservedTotal.append(.zero)
     roles.heldOwn.append(.zero)
@@ -250,8 +249,11 @@ public struct Engine: Sendable {
 
   // MARK: - Shares
 
-  @inline(__always)
-  func shareOf(_ v: ScalarVector) -> Double { basis.share(v) }
+  /// The share basis of the current cluster totals (the order may still use an older one
+  /// until it is rebuilt).
+  func currentShareBasis() -> ShareBasis {
+    ShareBasis(total: clusterTotal, names: registry.names.scalarNames, excluded: excludedNames)
+  }
 
   /// Recomputes the sort key of one client from the current state.
   mutating func refreshKey(_ c: ClientIndex) {
@@ -276,12 +278,7 @@ public struct Engine: Sendable {
 
   /// Rebuilds share kinds, ranks, every key and every heap.
   mutating func rebuildOrder() {
-    basis = ShareBasis()
-    for (i, name) in registry.names.scalarNames.enumerated()
-    where clusterTotal[i] != 0 && !excludedNames.contains(name) {
-      basis.kinds.append(i)
-      basis.totals.append(Double(clusterTotal[i]))
-    }
+    basis = currentShareBasis()
     let liveFrameworks = frameworks.ids.indices.filter { frameworks.alive[$0] }
     let sortedF = liveFrameworks.sorted {
       frameworks.ids[$0].utf8.lexicographicallyPrecedes(frameworks.ids[$1].utf8)
@@ -441,6 +438,16 @@ public struct Engine: Sendable {
 struct ShareBasis: Sendable {
   var kinds: [Int] = []
   var totals: [Double] = []
+
+  init() {}
+
+  /// The basis of the current totals: every scalar with a non-zero total, not excluded.
+  init(total: ScalarVector, names: [String], excluded: Set<String>) {
+    for (i, name) in names.enumerated() where total[i] != 0 && !excluded.contains(name) {
+      kinds.append(i)
+      totals.append(Double(total[i]))
+    }
+  }
 
   /// The dominant share of `v`: the maximum over the kinds of held / total, computed as one
   /// IEEE division per kind (exact inputs: amounts are at most 2^53 thousandths).

@@ -94,6 +94,8 @@ extension Engine {
   /// - Complexity: O(agents + frameworks + roles + tasks).
   public func state() -> EngineState {
     let names = registry.names
+    // Shares from the current totals, whether or not the order is up to date.
+    let fresh = currentShareBasis()
     let allScalars: UInt64 =
       registry.scalarCount >= 64 ? ~0 : (UInt64(1) << UInt64(registry.scalarCount)) - 1
     var agentsOut: [EngineState.Agent] = []
@@ -131,7 +133,7 @@ extension Engine {
       fwOut.append(
         EngineState.Framework(
           id: frameworks.ids[f], roles: frameworks.roles[f].map { roles.names[$0.i] },
-          allocated: amounts(Resources(scalars: alloc)), share: shareFresh(held),
+          allocated: amounts(Resources(scalars: alloc)), share: fresh.share(held),
           suppressed: suppressed, pending: frameworks.pending[f].count,
           running: frameworks.tasks[f].count))
     }
@@ -157,7 +159,7 @@ extension Engine {
             Resources(scalars: roles.limit[r]), names: names,
             keepZerosScalars: roles.limitMask[r]),
           allocated: amounts(Resources(scalars: roles.allocatedSubtree[r])),
-          share: shareFresh(roles.heldSubtree[r]) / roles.weight[r]))
+          share: fresh.share(roles.heldSubtree[r]) / roles.weight[r]))
     }
     rolesOut.sort { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }
     return EngineState(
@@ -167,14 +169,4 @@ extension Engine {
       agents: agentsOut, frameworks: fwOut, roles: rolesOut)
   }
 
-  /// A share computed from the current totals, whether or not the order is up to date.
-  func shareFresh(_ v: ScalarVector) -> Double {
-    var m = 0.0
-    for (i, name) in registry.names.scalarNames.enumerated()
-    where clusterTotal[i] != 0 && !excludedNames.contains(name) {
-      let s = Double(v[i]) / Double(clusterTotal[i])
-      if s > m { m = s }
-    }
-    return m
-  }
 }

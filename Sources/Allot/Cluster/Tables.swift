@@ -165,7 +165,6 @@ struct FrameworkTable: Sendable {
   var gpu: [Bool] = []
   /// The framework's minimum offer: amounts and a mask of the names listed; nil = engine's.
   var minAllocatable: [(ScalarVector, UInt64)?] = []
-  var minAllocatableSpec: [ResourceSpec?] = []
   /// Offers only from matching agents.
   var offerSelector: [CompiledSelector?] = []
   /// Task id -> task slot, running tasks.
@@ -186,7 +185,6 @@ struct FrameworkTable: Sendable {
     capabilities.append([])
     gpu.append(false)
     minAllocatable.append(nil)
-    minAllocatableSpec.append(nil)
     offerSelector.append(nil)
     tasks.append([:])
     pending.append([:])
@@ -212,7 +210,6 @@ struct RoleTable: Sendable {
   var guaranteeMask: [UInt64] = [0]
   var limit: [ScalarVector] = [.zero]
   var limitMask: [UInt64] = [0]
-  var quotaSpec: [Quota] = [Quota()]
   var configured: [Bool] = [false]
   /// The role's own reservations summed over agents.
   var reservedTotal: [ScalarVector] = [.zero]
