@@ -132,23 +132,45 @@ import Testing
 }
 
 @Suite struct ScalarVectorTests {
-  @Test func spillsBeyondEightKinds() {
+  @Test func holdsSixteenKindsInline() {
     var v = ScalarVector()
     v[3] = 5
-    v[40] = 7
-    #expect(v[40] == 7)
-    #expect(v[39] == 0)
+    v[15] = 7
+    #expect(v[15] == 7)
+    #expect(v[14] == 0)
+    #expect(v[16] == 0)
     var w = ScalarVector()
-    w[40] = 2
+    w[15] = 2
     v -= w
-    #expect(v[40] == 5)
+    #expect(v[15] == 5)
     #expect(v.covers(w))
-    w[41] = 1
+    w[12] = 1
     #expect(!v.covers(w))
-    var z = v - v
+    let z = v - v
     #expect(z.isZero)
-    z[50] = 0
     #expect(z == ScalarVector())
+    #expect(ScalarVector.capacity == 16)
+  }
+
+  @Test func seventeenthScalarNameIsRejectedAndChangesNothing() throws {
+    var engine = try Engine(configuration: EngineConfiguration(clock: ManualClock()))
+    // The default minimum already interned cpus and mem.
+    let room = ScalarVector.capacity - engine.registry.scalarCount
+    var res: ResourceSpec = [:]
+    for k in 0..<room { res["r\(k)"] = 1 }
+    try engine.addAgent(AgentSpec(id: "a", hostname: "h", resources: res))
+    res["r\(room)"] = 1
+    let before = engine.state()
+    #expect {
+      try engine.addAgent(AgentSpec(id: "b", hostname: "h2", resources: res))
+    } throws: { error in
+      let e = error as? AllotError
+      return e?.kind == .invalidParams && e?.message.contains("at most 16") == true
+    }
+    #expect(engine.state() == before)
+    // Range resources do not count against the scalar limit.
+    try engine.addAgent(
+      AgentSpec(id: "c", hostname: "h3", resources: ["r0": 1, "ports": [1...2]]))
   }
 
   @Test func pointwiseMinAndClamp() {

@@ -41,7 +41,9 @@ extension Engine {
     frameworks.capabilities[f.i] = spec.capabilities
     frameworks.gpu[f.i] = spec.capabilities.contains("gpu")
     frameworks.minAllocatable[f.i] = minimum
+    frameworks.hasMinimum[f.i] = minimum != nil
     frameworks.offerSelector[f.i] = spec.offerSelector.map { labelIndex.compile($0) }
+    frameworks.hasSelector[f.i] = frameworks.offerSelector[f.i] != nil
     frameworks.tasks[f.i] = [:]
     frameworks.pending[f.i] = [:]
     frameworks.offers[f.i] = []
@@ -112,9 +114,11 @@ extension Engine {
     }
     if let m = minimum {
       frameworks.minAllocatable[f.i] = m
+      frameworks.hasMinimum[f.i] = m != nil
     }
     if let sel = update.offerSelector {
       frameworks.offerSelector[f.i] = sel.map { labelIndex.compile($0) }
+      frameworks.hasSelector[f.i] = frameworks.offerSelector[f.i] != nil
     }
     orderDirty = true
     checkInvariantsIfEnabled()
@@ -148,6 +152,7 @@ extension Engine {
     frameworks.tasks[f.i] = [:]
     frameworks.pending[f.i] = [:]
     frameworks.offerSelector[f.i] = nil
+    frameworks.hasSelector[f.i] = frameworks.offerSelector[f.i] != nil
     frameworks.alive[f.i] = false
     frameworks.byId[id] = nil
     frameworks.freeSlots.append(f)

@@ -56,7 +56,9 @@ public struct Engine: Sendable {
   var offerRecords: [OfferRecord] = []
   var offerLive: [Bool] = []
   var offerFreeSlots: [OfferSlot] = []
-  var offerBySeq: [UInt64: OfferSlot] = [:]
+  var offerIndex = OfferIndex()
+  /// The offer plan of the running search (rewritten in place for every role tried).
+  var plan = OfferPlan()
   var nextOfferSeq: UInt64 = 1
 
   var taskRecords: [TaskRecord] = []
@@ -226,8 +228,9 @@ public struct Engine: Sendable {
   /// (keys of lone entries are not maintained, see `repositionAfterHoldChange`).
   mutating func insertRefreshing(_ c: ClientIndex, heap h: Int) {
     if sorter.heaps[h].count == 1 {
-      let other = sorter.heaps[h][0]
+      let other = sorter.heaps[h][0].client
       refreshKey(other)
+      sorter.refreshEntry(other)
     }
     sorter.insert(c, heap: h)
   }

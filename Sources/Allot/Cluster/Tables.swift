@@ -165,8 +165,12 @@ struct FrameworkTable: Sendable {
   var gpu: [Bool] = []
   /// The framework's minimum offer: amounts and a mask of the names listed; nil = engine's.
   var minAllocatable: [(ScalarVector, UInt64)?] = []
+  /// Whether `minAllocatable` is set (read on the offer path without copying the minimum).
+  var hasMinimum: [Bool] = []
   /// Offers only from matching agents.
   var offerSelector: [CompiledSelector?] = []
+  /// Whether `offerSelector` is set (read on the offer path without copying it).
+  var hasSelector: [Bool] = []
   /// Task id -> task slot, running tasks.
   var tasks: [ByteDictionary<TaskSlot>] = []
   /// Task id -> pending slot, queued tasks.
@@ -185,7 +189,9 @@ struct FrameworkTable: Sendable {
     capabilities.append([])
     gpu.append(false)
     minAllocatable.append(nil)
+    hasMinimum.append(false)
     offerSelector.append(nil)
+    hasSelector.append(false)
     tasks.append([:])
     pending.append([:])
     offers.append([])

@@ -8,6 +8,29 @@ enum ClientKind: UInt8, Sendable {
   case selfEntry
 }
 
+/// A heap entry: a client with its sort key packed into one 128-bit integer, so that a
+/// comparison is one branch-free wide compare on one contiguous array.
+///
+/// High 64 bits: the share's IEEE bits (shares are non-negative, and non-negative doubles
+/// order like their bit patterns). Low 64 bits: the allocation count (40 bits, saturating
+/// after 2^40 - 1 allocations) above the name rank (24 bits; ranks beyond 2^24 - 1, i.e.
+/// more than 16 million frameworks or roles, tie).
+struct SortEntry: Sendable {
+  var key: UInt128
+  var client: ClientIndex
+
+  init(share: Double, count: UInt64, rank: UInt32, client: ClientIndex) {
+    let c = Swift.min(count, (1 << 40) - 1)
+    let r = UInt64(Swift.min(rank, (1 << 24) - 1))
+    key = UInt128(share.bitPattern) << 64 | UInt128(c << 24 | r)
+    self.client = client
+  }
+
+  /// Orders by (share, allocation count, name rank).
+  @inline(__always)
+  static func < (a: SortEntry, b: SortEntry) -> Bool { a.key < b.key }
+}
+
 /// Hierarchical DRF order, kept incrementally.
 ///
 /// Every role has two binary min-heaps: its children (child roles that have subscribers in
@@ -38,8 +61,9 @@ struct Sorter: Sendable {
   /// Stamp of the last agent visit on which this client had a decline filter.
   var filterMark: [UInt64] = []
   var freeSlots: [ClientIndex] = []
-  /// Heap `2r` holds role r's children, heap `2r+1` its frameworks.
-  var heaps: [[ClientIndex]] = [[], []]
+  /// Heap `2r` holds role r's children, heap `2r+1` its frameworks; every entry carries its
+  /// client's key as of its last insertion or update.
+  var heaps: [[SortEntry]] = [[], []]
 
   static func childHeap(_ r: RoleIndex) -> Int { 2 * r.i }
   static func frameworkHeap(_ r: RoleIndex) -> Int { 2 * r.i + 1 }
@@ -104,11 +128,17 @@ struct Sorter: Sendable {
     return rank[a.i] < rank[b.i]
   }
 
+  /// The entry of client `c` with its current key.
+  @inline(__always)
+  func entry(_ c: ClientIndex) -> SortEntry {
+    SortEntry(share: share[c.i], count: count[c.i], rank: rank[c.i], client: c)
+  }
+
   mutating func insert(_ c: ClientIndex, heap h: Int) {
     precondition(heapOf[c.i] < 0)
     heapOf[c.i] = Int32(h)
     pos[c.i] = Int32(heaps[h].count)
-    heaps[h].append(c)
+    heaps[h].append(entry(c))
     siftUp(h, heaps[h].count - 1)
   }
 
@@ -120,10 +150,10 @@ struct Sorter: Sendable {
     if p != last {
       let moved = heaps[h][last]
       heaps[h][p] = moved
-      pos[moved.i] = Int32(p)
+      pos[moved.client.i] = Int32(p)
       heaps[h].removeLast()
       siftDown(h, p)
-      siftUp(h, Int(pos[moved.i]))
+      siftUp(h, Int(pos[moved.client.i]))
     } else {
       heaps[h].removeLast()
     }
@@ -144,15 +174,31 @@ struct Sorter: Sendable {
     let h = Int(heapOf[c.i])
     guard h >= 0, heaps[h].count > 1 else { return }
     let p = Int(pos[c.i])
-    if p > 0 && less(c, heaps[h][(p - 1) / 2]) {
-      siftUp(h, p)
-    } else {
-      siftDown(h, p)
+    let e = entry(c)
+    pos.withUnsafeMutableBufferPointer { pos in
+      heaps[h].withUnsafeMutableBufferPointer { heap in
+        heap[p] = e
+        if p > 0 && e < heap[(p - 1) / 2] {
+          Sorter.siftUp(heap, pos, p)
+        } else {
+          Sorter.siftDown(heap, pos, p)
+        }
+      }
     }
   }
 
+  /// Copies client `c`'s current key into its heap entry without moving it (for a lone
+  /// entry, which has nothing to be ordered against).
+  mutating func refreshEntry(_ c: ClientIndex) {
+    let h = Int(heapOf[c.i])
+    guard h >= 0 else { return }
+    heaps[h][Int(pos[c.i])] = entry(c)
+  }
+
+  /// Restores the heap property of heap `h` after refreshing every entry's key.
   mutating func heapify(_ h: Int) {
     let n = heaps[h].count
+    for k in 0..<n { heaps[h][k] = entry(heaps[h][k].client) }
     if n < 2 { return }
     var i = n / 2 - 1
     while i >= 0 {
@@ -162,70 +208,40 @@ struct Sorter: Sendable {
   }
 
   private mutating func siftUp(_ h: Int, _ start: Int) {
-    share.withUnsafeBufferPointer { share in
-      count.withUnsafeBufferPointer { count in
-        rank.withUnsafeBufferPointer { rank in
-          pos.withUnsafeMutableBufferPointer { pos in
-            heaps[h].withUnsafeMutableBufferPointer { heap in
-              Sorter.siftUp(heap, pos, share, count, rank, start)
-            }
-          }
-        }
-      }
+    pos.withUnsafeMutableBufferPointer { pos in
+      heaps[h].withUnsafeMutableBufferPointer { heap in Sorter.siftUp(heap, pos, start) }
     }
   }
 
   private mutating func siftDown(_ h: Int, _ start: Int) {
-    share.withUnsafeBufferPointer { share in
-      count.withUnsafeBufferPointer { count in
-        rank.withUnsafeBufferPointer { rank in
-          pos.withUnsafeMutableBufferPointer { pos in
-            heaps[h].withUnsafeMutableBufferPointer { heap in
-              Sorter.siftDown(heap, pos, share, count, rank, start)
-            }
-          }
-        }
-      }
+    pos.withUnsafeMutableBufferPointer { pos in
+      heaps[h].withUnsafeMutableBufferPointer { heap in Sorter.siftDown(heap, pos, start) }
     }
   }
 
   @inline(__always)
-  static func less(
-    _ a: Int, _ b: Int, _ share: UnsafeBufferPointer<Double>, _ count: UnsafeBufferPointer<UInt64>,
-    _ rank: UnsafeBufferPointer<UInt32>
-  ) -> Bool {
-    let sa = share[a]
-    let sb = share[b]
-    if sa != sb { return sa < sb }
-    let ca = count[a]
-    let cb = count[b]
-    if ca != cb { return ca < cb }
-    return rank[a] < rank[b]
-  }
-
   static func siftUp(
-    _ heap: UnsafeMutableBufferPointer<ClientIndex>, _ pos: UnsafeMutableBufferPointer<Int32>,
-    _ share: UnsafeBufferPointer<Double>, _ count: UnsafeBufferPointer<UInt64>,
-    _ rank: UnsafeBufferPointer<UInt32>, _ start: Int
+    _ heap: UnsafeMutableBufferPointer<SortEntry>, _ pos: UnsafeMutableBufferPointer<Int32>,
+    _ start: Int
   ) {
     var i = start
     let c = heap[i]
     while i > 0 {
       let p = (i - 1) / 2
       let pc = heap[p]
-      if !less(c.i, pc.i, share, count, rank) { break }
+      if !(c < pc) { break }
       heap[i] = pc
-      pos[pc.i] = Int32(i)
+      pos[pc.client.i] = Int32(i)
       i = p
     }
     heap[i] = c
-    pos[c.i] = Int32(i)
+    pos[c.client.i] = Int32(i)
   }
 
+  @inline(__always)
   static func siftDown(
-    _ heap: UnsafeMutableBufferPointer<ClientIndex>, _ pos: UnsafeMutableBufferPointer<Int32>,
-    _ share: UnsafeBufferPointer<Double>, _ count: UnsafeBufferPointer<UInt64>,
-    _ rank: UnsafeBufferPointer<UInt32>, _ start: Int
+    _ heap: UnsafeMutableBufferPointer<SortEntry>, _ pos: UnsafeMutableBufferPointer<Int32>,
+    _ start: Int
   ) {
     let n = heap.count
     var i = start
@@ -235,15 +251,15 @@ struct Sorter: Sendable {
       if l >= n { break }
       var m = l
       let r = l + 1
-      if r < n, less(heap[r].i, heap[l].i, share, count, rank) { m = r }
+      if r < n, heap[r] < heap[l] { m = r }
       let mc = heap[m]
-      if !less(mc.i, c.i, share, count, rank) { break }
+      if !(mc < c) { break }
       heap[i] = mc
-      pos[mc.i] = Int32(i)
+      pos[mc.client.i] = Int32(i)
       i = m
     }
     heap[i] = c
-    pos[c.i] = Int32(i)
+    pos[c.client.i] = Int32(i)
   }
 
   #if ALLOT_INTERNAL_CHECKS
@@ -252,11 +268,17 @@ struct Sorter: Sendable {
       var errors: [String] = []
       for h in heaps.indices {
         let heap = heaps[h]
-        for (i, c) in heap.enumerated() {
+        for (i, e) in heap.enumerated() {
+          let c = e.client
           if Int(heapOf[c.i]) != h || Int(pos[c.i]) != i {
             errors.append("sorter: client \(c.i) position map wrong in heap \(h)")
           }
-          if i > 0, less(c, heap[(i - 1) / 2]) {
+          if heap.count > 1 {
+            if entry(c).key != e.key {
+              errors.append("sorter: client \(c.i) entry key stale in heap \(h)")
+            }
+          }
+          if i > 0, e < heap[(i - 1) / 2] {
             errors.append("sorter: heap \(h) order broken at \(i)")
           }
         }

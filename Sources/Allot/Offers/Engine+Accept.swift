@@ -5,7 +5,7 @@ extension Engine {
     guard let id = OfferID(text), id.sequence < nextOfferSeq else {
       throw AllotError(.notFound, field: field, "offer '\(text)' does not exist")
     }
-    guard let s = offerBySeq[id.sequence] else {
+    guard let s = offerIndex.lookup(id.sequence) else {
       throw AllotError(
         .conflict, field: field, "offer '\(text)' was already accepted, declined or rescinded")
     }
@@ -181,14 +181,14 @@ extension Engine {
       try Validate.id(framework, field: "framework")
       slots = frameworks.offers[try frameworkIndex(framework, field: "framework").i]
     } else {
-      slots = Array(offerBySeq.values)
+      slots = offerIndex.slots
     }
     slots.sort { offerRecords[$0.i].seq < offerRecords[$1.i].seq }
     return slots.map { offer(at: $0) }
   }
 
   /// The number of outstanding offers.
-  public var outstandingOfferCount: Int { offerBySeq.count }
+  public var outstandingOfferCount: Int { offerIndex.count }
 
   /// Records a running task and holds its resources.
   mutating func addTask(_ record: TaskRecord) {

@@ -1,8 +1,11 @@
-/// What one role may be offered on one agent right now.
+/// What one role may be offered on one agent right now (the engine keeps one, rewritten in
+/// place for every role a search looks at).
 struct OfferPlan: Sendable {
-  var unreserved: ScalarVector
-  var reserved: [PoolPart]
-  var resources: Resources
+  var unreserved = ScalarVector()
+  var reserved: [PoolPart] = []
+  var resources = Resources()
+  /// Whether the plan's scalars meet the engine's minimum: 0 unknown, 1 yes, 2 no.
+  var meetsServerMinimum: UInt8 = 0
 }
 
 /// The state of one pass over one agent.
@@ -24,16 +27,16 @@ struct PassContext {
 struct HeapWalk {
   var heap: Int
   /// The heap's entries (the heap is not modified while a walk is under way).
-  var entries: [ClientIndex]
+  var entries: [SortEntry]
   var count: Int
   var base: Int
   var size: Int
   var started: Bool
 }
 
+/// The client a search found; the offer's contents are the engine's current `plan`.
 struct Candidate {
   var client: ClientIndex
-  var plan: OfferPlan
   var merge: OfferSlot?
 }
 
@@ -149,15 +152,15 @@ extension Engine {
       guard let cand = search() else { break }
       let c = cand.client
       if let m = cand.merge {
-        mergeIntoOffer(m, cand.plan)
+        mergeIntoOffer(m)
       } else {
-        let s = makeOffer(client: c, agent: a, plan: cand.plan)
+        let s = makeOffer(client: c, agent: a)
         made.append(s)
         if cur.pass == 1 { pass1Offers[Engine.pairKey(c, a)] = s }
       }
       sorter.mark[c.i] = cur.stamp
       if cur.headroomActive {
-        let x = cand.plan.unreserved
+        let x = plan.unreserved
         cur.unreservedPool -= x
         if let g = roles.nearestGuaranteed(sorter.role[c.i]) {
           // The part of the offer that went toward g's unmet guarantee: the unmet amount was
@@ -180,9 +183,8 @@ extension Engine {
 
   @inline(__always)
   func hasFreeScalars(_ a: AgentIndex) -> Bool {
-    if !agents.unreservedFree[a.i].isZero { return true }
-    for r in agents.reservations[a.i] where r.held != r.amount { return true }
-    return false
+    return agents.unreservedFree.withUnsafeBufferPointer { !$0[a.i].isZero }
+      || agents.reservations[a.i].contains { $0.held != $0.amount }
   }
 
   /// The first client in hierarchical DRF order that takes an offer on `ctx.agent`.
@@ -195,7 +197,7 @@ extension Engine {
     // A heap of one entry needs no walk (the common chain root -> role -> own frameworks).
     let h = Sorter.childHeap(r)
     if sorter.heaps[h].count == 1 {
-      let c = sorter.heaps[h][0]
+      let c = sorter.heaps[h][0].client
       switch sorter.kind[c.i] {
       case .roleEntry:
         let child = sorter.role[c.i]
@@ -226,7 +228,7 @@ extension Engine {
 
   mutating func searchFrameworks(_ r: RoleIndex) -> Candidate? {
     if cur.pass == 1 && !cur.pass1Role[r.i] { return nil }
-    guard let plan = offerable(r) else { return nil }
+    guard makePlan(r) else { return nil }
     let a = cur.agent
     let stamp = cur.stamp
     let now = cur.now
@@ -236,7 +238,11 @@ extension Engine {
       if sorter.mark[c.i] == stamp || sorter.suppressed[c.i] { continue }
       let f = sorter.framework[c.i]
       if agentGPU && !frameworks.gpu[f.i] { continue }
-      if let sel = frameworks.offerSelector[f.i], !labelIndex.matches(agent: a.i, sel) { continue }
+      if frameworks.hasSelector[f.i], let sel = frameworks.offerSelector[f.i],
+        !labelIndex.matches(agent: a.i, sel)
+      {
+        continue
+      }
       var merge: OfferSlot?
       let maybeFiltered = sorter.filterMark[c.i] == stamp
       if cur.pass == 2, !pass1Offers.isEmpty, let m = pass1Offers[Engine.pairKey(c, a)] {
@@ -248,13 +254,24 @@ extension Engine {
           continue
         }
       } else {
-        if !meetsMinimum(f, plan.resources.scalars) { continue }
-        if maybeFiltered && isFiltered(c, a, plan.resources, now: now) { continue }
+        if !planMeetsMinimum(f) { continue }
+        if maybeFiltered && planIsFiltered(c, a, now: now) { continue }
       }
-      return Candidate(client: c, plan: plan, merge: merge)
+      return Candidate(client: c, merge: merge)
     }
     endWalk(w)
     return nil
+  }
+
+  /// Whether the current plan meets framework `f`'s minimum (the engine's minimum is
+  /// evaluated once per plan).
+  @inline(__always)
+  mutating func planMeetsMinimum(_ f: FrameworkIndex) -> Bool {
+    if frameworks.hasMinimum[f.i] { return meetsMinimum(f, plan.resources.scalars) }
+    if plan.meetsServerMinimum == 0 {
+      plan.meetsServerMinimum = meetsServerMinimum(plan.resources.scalars) ? 1 : 2
+    }
+    return plan.meetsServerMinimum == 1
   }
 
   /// Starts an in-order walk of heap `h` (see ``nextInWalk(_:)``).
@@ -279,59 +296,53 @@ extension Engine {
   mutating func nextInWalk(_ w: inout HeapWalk) -> ClientIndex? {
     let n = w.count
     if !w.started {
+      // The root needs no scratch space: most searches stop at it.
       if n == 0 { return nil }
       w.started = true
+      w.size = -1
+      return w.entries[0].client
+    }
+    if w.size < 0 {
+      w.size = 0
       walkTop = w.base + n
       if walkScratch.count < walkTop {
         walkScratch.append(contentsOf: repeatElement(0, count: walkTop - walkScratch.count + 64))
       }
       if n > 1 { walkPush(&w, 1) }
       if n > 2 { walkPush(&w, 2) }
-      return w.entries[0]
     }
     if w.size == 0 {
       walkTop = w.base
       return nil
     }
     let top: Int32 = walkScratch.withUnsafeMutableBufferPointer { buf in
-      sorter.share.withUnsafeBufferPointer { share in
-        sorter.count.withUnsafeBufferPointer { count in
-          sorter.rank.withUnsafeBufferPointer { rank in
-            w.entries.withUnsafeBufferPointer { heap in
-              let aux = UnsafeMutableBufferPointer(rebasing: buf[w.base..<(w.base + n)])
-              return Engine.walkPop(aux, &w.size, heap, share, count, rank)
-            }
-          }
-        }
+      w.entries.withUnsafeBufferPointer { heap in
+        let aux = UnsafeMutableBufferPointer(rebasing: buf[w.base..<(w.base + n)])
+        return Engine.walkPop(aux, &w.size, heap)
       }
     }
     let l = 2 * Int(top) + 1
     if l < n { walkPush(&w, Int32(l)) }
     if l + 1 < n { walkPush(&w, Int32(l + 1)) }
-    return w.entries[Int(top)]
+    return w.entries[Int(top)].client
   }
 
   static func walkPop(
     _ aux: UnsafeMutableBufferPointer<Int32>, _ size: inout Int,
-    _ heap: UnsafeBufferPointer<ClientIndex>, _ share: UnsafeBufferPointer<Double>,
-    _ count: UnsafeBufferPointer<UInt64>, _ rank: UnsafeBufferPointer<UInt32>
+    _ heap: UnsafeBufferPointer<SortEntry>
   ) -> Int32 {
     let top = aux[0]
     size -= 1
     if size > 0 {
       let last = aux[size]
-      let lastC = heap[Int(last)].i
+      let lastE = heap[Int(last)]
       var i = 0
       while true {
         let l = 2 * i + 1
         if l >= size { break }
         var m = l
-        if l + 1 < size,
-          Sorter.less(heap[Int(aux[l + 1])].i, heap[Int(aux[l])].i, share, count, rank)
-        {
-          m = l + 1
-        }
-        if !Sorter.less(heap[Int(aux[m])].i, lastC, share, count, rank) { break }
+        if l + 1 < size, heap[Int(aux[l + 1])] < heap[Int(aux[l])] { m = l + 1 }
+        if !(heap[Int(aux[m])] < lastE) { break }
         aux[i] = aux[m]
         i = m
       }
@@ -343,16 +354,21 @@ extension Engine {
   @inline(__always)
   mutating func walkPush(_ w: inout HeapWalk, _ p: Int32) {
     let b = w.base
-    var i = w.size
+    let i0 = w.size
     w.size += 1
-    let c = w.entries[Int(p)]
-    while i > 0 {
-      let parent = (i - 1) / 2
-      if !sorter.less(c, w.entries[Int(walkScratch[b + parent])]) { break }
-      walkScratch[b + i] = walkScratch[b + parent]
-      i = parent
+    walkScratch.withUnsafeMutableBufferPointer { buf in
+      w.entries.withUnsafeBufferPointer { heap in
+        let e = heap[Int(p)]
+        var i = i0
+        while i > 0 {
+          let parent = (i - 1) / 2
+          if !(e < heap[Int(buf[b + parent])]) { break }
+          buf[b + i] = buf[b + parent]
+          i = parent
+        }
+        buf[b + i] = p
+      }
     }
-    walkScratch[b + i] = p
   }
 
   /// Whether an offer with these scalars is at least the framework's minimum (or the
@@ -360,10 +376,17 @@ extension Engine {
   ///
   /// An offer without scalars is empty.
   func meetsMinimum(_ f: FrameworkIndex, _ s: ScalarVector) -> Bool {
+    if frameworks.hasMinimum[f.i], let (amount, _) = frameworks.minAllocatable[f.i] {
+      return !s.isZero && s.covers(amount)
+    }
+    return meetsServerMinimum(s)
+  }
+
+  /// Whether an offer with these scalars is at least one of the engine's minimums.
+  func meetsServerMinimum(_ s: ScalarVector) -> Bool {
     if s.isZero { return false }
-    if let (amount, _) = frameworks.minAllocatable[f.i] { return s.covers(amount) }
     if serverMinimum.isEmpty { return true }
-    for (amount, _) in serverMinimum where s.covers(amount) { return true }
+    for k in serverMinimum.indices where s.covers(serverMinimum[k].0) { return true }
     return false
   }
 
@@ -375,15 +398,25 @@ extension Engine {
     return false
   }
 
-  /// What role `r` may be offered on the current agent in this pass; nil when no scalars.
-  func offerable(_ r: RoleIndex) -> OfferPlan? {
-    let ctx = cur
-    let a = ctx.agent
-    var unres: ScalarVector
-    var parts: [PoolPart] = []
-    var ranges: [RangeSet] = []
-    if ctx.pass == 1 {
-      unres = ScalarVector()
+  /// Whether a decline filter of client `c` on agent `a` applies to the current `plan`
+  /// (reads the plan in place).
+  func planIsFiltered(_ c: ClientIndex, _ a: AgentIndex, now: Int64) -> Bool {
+    let filters = agents.filters[a.i]
+    for k in filters.indices where filters[k].client == c && now < filters[k].expires {
+      if filters[k].refused.contains(plan.resources) { return true }
+    }
+    return false
+  }
+
+  /// Writes into `plan` what role `r` may be offered on the current agent in this pass;
+  /// false when that has no scalars.
+  mutating func makePlan(_ r: RoleIndex) -> Bool {
+    let a = cur.agent
+    let pass = cur.pass
+    plan.meetsServerMinimum = 0
+    if !plan.reserved.isEmpty { plan.reserved.removeAll(keepingCapacity: true) }
+    if pass == 1 {
+      var unres = ScalarVector()
       let free = agents.unreservedFree[a.i]
       var m = roles.guaranteeMask[r.i]
       while m != 0 {
@@ -392,19 +425,21 @@ extension Engine {
         let room = max(0, roles.guarantee[r.i][k] - roles.consumption[r.i][k])
         unres[k] = min(free[k], room)
       }
+      plan.unreserved = unres
+      plan.resources.ranges = []
     } else {
-      unres = agents.unreservedFree[a.i]
+      plan.unreserved = agents.unreservedFree[a.i]
       if !agents.reservations[a.i].isEmpty {
         var x = r
         while x.i > 0 {
           if let res = agents.reservations[a.i].first(where: { $0.role == x }) {
             let free = res.amount - res.held
-            if !free.isZero { parts.append(PoolPart(role: x, amount: free)) }
+            if !free.isZero { plan.reserved.append(PoolPart(role: x, amount: free)) }
           }
           x = roles.parent[x.i]
         }
       }
-      ranges = agents.freeRanges[a.i]
+      plan.resources.ranges = agents.freeRanges[a.i]
     }
     var x = r
     while x.i > 0 {
@@ -412,31 +447,29 @@ extension Engine {
       while m != 0 {
         let k = m.trailingZeroBitCount
         m &= m - 1
-        unres[k] = min(unres[k], max(0, roles.limit[x.i][k] - roles.consumption[x.i][k]))
+        plan.unreserved[k] = min(
+          plan.unreserved[k], max(0, roles.limit[x.i][k] - roles.consumption[x.i][k]))
       }
       x = roles.parent[x.i]
     }
-    if ctx.headroomActive {
+    if cur.headroomActive {
       let g = roles.nearestGuaranteed(r)
-      for k in 0..<ctx.headroom.width where ctx.headroom[k] > 0 {
+      for k in 0..<ScalarVector.capacity where cur.headroom[k] > 0 {
         var u: Int64 = 0
         if let g, roles.guaranteeMask[g.i] & (1 << UInt64(k)) != 0 {
           u = max(0, roles.guarantee[g.i][k] - roles.consumption[g.i][k])
         }
-        let cap = max(0, ctx.unreservedPool[k] - ctx.headroom[k] + u)
-        unres[k] = min(unres[k], cap)
+        let cap = max(0, cur.unreservedPool[k] - cur.headroom[k] + u)
+        plan.unreserved[k] = min(plan.unreserved[k], cap)
       }
     }
-    var total = unres
-    for p in parts { total += p.amount }
-    if total.isZero { return nil }
-    return OfferPlan(
-      unreserved: unres, reserved: parts, resources: Resources(scalars: total, ranges: ranges))
+    plan.resources.scalars = plan.unreserved
+    for p in plan.reserved { plan.resources.scalars += p.amount }
+    return !plan.resources.scalars.isZero
   }
 
-  /// Records a new offer and holds its resources.
-  mutating func makeOffer(client c: ClientIndex, agent a: AgentIndex, plan: OfferPlan) -> OfferSlot
-  {
+  /// Records a new offer of the current `plan` and holds its resources.
+  mutating func makeOffer(client c: ClientIndex, agent a: AgentIndex) -> OfferSlot {
     let f = sorter.framework[c.i]
     let r = sorter.role[c.i]
     let seq = nextOfferSeq
@@ -457,7 +490,7 @@ extension Engine {
     }
     agents.offers[a.i].append(s)
     frameworks.offers[f.i].append(s)
-    offerBySeq[seq] = s
+    offerIndex.insert(seq, s)
     countAllocation(c, r)
     applyHold(
       sign: 1, client: c, agent: a, resources: plan.resources, unreserved: plan.unreserved,
@@ -466,8 +499,8 @@ extension Engine {
     return s
   }
 
-  /// Adds a pass-2 plan to a pass-1 offer of the same (framework, role, agent).
-  mutating func mergeIntoOffer(_ s: OfferSlot, _ plan: OfferPlan) {
+  /// Adds the current pass-2 `plan` to a pass-1 offer of the same (framework, role, agent).
+  mutating func mergeIntoOffer(_ s: OfferSlot) {
     offerRecords[s.i].resources.add(plan.resources)
     offerRecords[s.i].unreserved += plan.unreserved
     for p in plan.reserved {
@@ -477,9 +510,10 @@ extension Engine {
         offerRecords[s.i].reserved.append(p)
       }
     }
-    let rec = offerRecords[s.i]
+    let client = offerRecords[s.i].client
+    let agent = offerRecords[s.i].agent
     applyHold(
-      sign: 1, client: rec.client, agent: rec.agent, resources: plan.resources,
+      sign: 1, client: client, agent: agent, resources: plan.resources,
       unreserved: plan.unreserved, reserved: plan.reserved, asTask: false)
   }
 
@@ -506,7 +540,7 @@ extension Engine {
       offerRecords[moved.i].frameworkPos = rec.frameworkPos
     }
     frameworks.offers[f.i].removeLast()
-    offerBySeq[rec.seq] = nil
+    offerIndex.remove(rec.seq)
     offerLive[s.i] = false
     offerRecords[s.i].resources = .empty
     offerRecords[s.i].reserved = []
@@ -521,4 +555,5 @@ extension Engine {
       role: roles.names[rec.role.i], agent: agents.ids[rec.agent.i],
       hostname: agents.hostnames[rec.agent.i], resources: amounts(rec.resources))
   }
+
 }

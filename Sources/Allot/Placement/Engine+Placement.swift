@@ -485,7 +485,7 @@ extension Engine {
     // Plain-data scan when the task names only the first eight scalar kinds and the strategy
     // is MostAllocated or LeastAllocated (the common case): SIMD fit test, integer scores.
     let simple =
-      need.scalars.tail.allSatisfy { $0 == 0 } && need.ranges.ranges.isEmpty && need.counts.isEmpty
+      need.scalars.highIsZero && need.ranges.ranges.isEmpty && need.counts.isEmpty
       && need.missing.isEmpty && (s.kind == .binpack || s.kind == .spread)
       && plan.entries.allSatisfy { $0.k < 8 }
     if simple {

@@ -31,7 +31,8 @@ public final class ResourceNames: Sendable {
 
 /// Interns resource names into dense scalar and range indices.
 ///
-/// At most ``maxNames`` distinct names; a name's kind is fixed when it is first seen.
+/// At most ``maxNames`` distinct names, of which at most ``ScalarVector/capacity`` scalars;
+/// a name's kind is fixed when it is first seen.
 struct ResourceRegistry: Sendable {
   /// The most distinct resource names an engine accepts.
   static let maxNames = 64
@@ -91,6 +92,11 @@ struct ResourceRegistry: Sendable {
     guard byName.count < ResourceRegistry.maxNames else {
       throw .invalid(
         field, "too many resource names: at most \(ResourceRegistry.maxNames) distinct names")
+    }
+    if wanted && names.scalarNames.count >= ScalarVector.capacity {
+      throw .invalid(
+        field,
+        "too many scalar resource names: at most \(ScalarVector.capacity) distinct scalar names")
     }
     var s = names.scalarNames
     var r = names.rangeNames

@@ -1,162 +1,126 @@
 /// A vector of scalar amounts in thousandths, indexed by dense scalar-resource index.
 ///
-/// The first eight kinds live inline in one `SIMD8<Int64>` (no heap allocation: real
-/// clusters name four to six scalars); kinds 8 to 63 spill into an array that stays empty,
-/// and so unallocated, until one of them is used.
+/// All ``capacity`` kinds live inline in one `SIMD16<Int64>`: plain data, no heap storage,
+/// so copying a vector never touches a reference count and every element-wise operation is
+/// a few vector instructions. Real clusters name four to six scalars (`cpus`, `mem`,
+/// `disk`, `gpus`, ...); an engine accepts at most ``capacity`` distinct scalar names.
 ///
-/// - Complexity: element-wise operations are O(1) for the inline part (a few vector
-///   instructions) plus O(k) in the spilled kinds.
+/// - Complexity: every element-wise operation is O(1).
 @frozen
 public struct ScalarVector: Sendable, Equatable, Hashable {
-  /// Kinds 0 to 7.
-  @usableFromInline internal var head: SIMD8<Int64>
-  /// Kinds 8 and up; may be shorter than needed (missing entries are zero).
-  @usableFromInline internal var tail: [Int64]
+  /// The most scalar kinds a vector (and so an engine) holds.
+  public static let capacity = 16
+
+  /// Every kind, by scalar index.
+  @usableFromInline internal var lanes: SIMD16<Int64>
 
   /// The zero vector.
   @inlinable
-  public init() {
-    head = .zero
-    tail = []
-  }
+  public init() { lanes = .zero }
+
+  @inlinable
+  init(lanes: SIMD16<Int64>) { self.lanes = lanes }
 
   /// The zero vector.
   public static let zero = ScalarVector()
 
-  /// The amount of kind `i`, in thousandths.
+  /// Kinds 0 to 7 (the part placement's shape classes and scores look at).
+  @inlinable
+  var head: SIMD8<Int64> { lanes.lowHalf }
+
+  /// Whether kinds 8 and up are all zero.
+  @inlinable
+  var highIsZero: Bool {
+    let h = lanes.highHalf
+    let y = h.lowHalf | h.highHalf
+    let z = y.lowHalf | y.highHalf
+    return z[0] | z[1] == 0
+  }
+
+  /// The amount of kind `i`, in thousandths (zero for `i` at or beyond ``capacity``; setting
+  /// such a kind is a programmer error).
   @inlinable
   public subscript(i: Int) -> Int64 {
-    get {
-      if i < 8 { return head[i] }
-      let j = i - 8
-      return j < tail.count ? tail[j] : 0
-    }
+    get { i < 16 ? lanes[i] : 0 }
     set {
-      if i < 8 {
-        head[i] = newValue
-        return
-      }
-      let j = i - 8
-      if j >= tail.count {
-        if newValue == 0 { return }
-        tail.append(contentsOf: repeatElement(0, count: j - tail.count + 1))
-      }
-      tail[j] = newValue
+      precondition(i < 16 || newValue == 0, "scalar index \(i) out of range")
+      if i < 16 { lanes[i] = newValue }
     }
+  }
+
+  /// The bitwise OR of every lane: zero iff every lane is zero, negative iff some lane is.
+  ///
+  /// Lane-wise OR by halving is one SSE2 instruction per pair of lanes, where 64-bit lane
+  /// compares need SSE4 and are emulated on the baseline x86-64 target.
+  @inlinable @inline(__always)
+  static func orReduce(_ v: SIMD16<Int64>) -> Int64 {
+    let x = v.lowHalf | v.highHalf
+    let y = x.lowHalf | x.highHalf
+    let z = y.lowHalf | y.highHalf
+    return z[0] | z[1]
   }
 
   /// Whether every amount is zero.
   @inlinable
-  public var isZero: Bool {
-    if head != .zero { return false }
-    for v in tail where v != 0 { return false }
-    return true
-  }
+  public var isZero: Bool { ScalarVector.orReduce(lanes) == 0 }
 
   /// Whether any amount is negative.
   @inlinable
-  public var hasNegative: Bool {
-    if any(head .< 0) { return true }
-    for v in tail where v < 0 { return true }
-    return false
-  }
+  public var hasNegative: Bool { ScalarVector.orReduce(lanes) < 0 }
 
   /// Whether every amount of `self` is at least the matching amount of `other`.
+  ///
+  /// Amounts are at most 2^53 thousandths in magnitude, so the lane-wise difference cannot
+  /// overflow and its sign answers the comparison.
   @inlinable
   public func covers(_ other: ScalarVector) -> Bool {
-    if any(head .< other.head) { return false }
-    if other.tail.isEmpty { return true }
-    for j in 0..<other.tail.count
-    where self.tail.count <= j ? other.tail[j] > 0 : self.tail[j] < other.tail[j] {
-      return false
-    }
-    return true
+    ScalarVector.orReduce(lanes &- other.lanes) >= 0
   }
 
   /// Adds `other` element-wise.
   @inlinable
-  public static func += (a: inout ScalarVector, b: ScalarVector) {
-    a.head &+= b.head
-    if !b.tail.isEmpty { a.addTail(b.tail, sign: 1) }
-  }
+  public static func += (a: inout ScalarVector, b: ScalarVector) { a.lanes &+= b.lanes }
 
   /// Subtracts `other` element-wise.
   @inlinable
-  public static func -= (a: inout ScalarVector, b: ScalarVector) {
-    a.head &-= b.head
-    if !b.tail.isEmpty { a.addTail(b.tail, sign: -1) }
-  }
+  public static func -= (a: inout ScalarVector, b: ScalarVector) { a.lanes &-= b.lanes }
 
   /// The element-wise sum.
   @inlinable
   public static func + (a: ScalarVector, b: ScalarVector) -> ScalarVector {
-    var r = a
-    r += b
-    return r
+    ScalarVector(lanes: a.lanes &+ b.lanes)
   }
 
   /// The element-wise difference.
   @inlinable
   public static func - (a: ScalarVector, b: ScalarVector) -> ScalarVector {
-    var r = a
-    r -= b
-    return r
-  }
-
-  @usableFromInline
-  internal mutating func addTail(_ other: [Int64], sign: Int64) {
-    if tail.count < other.count {
-      tail.append(contentsOf: repeatElement(0, count: other.count - tail.count))
-    }
-    for j in 0..<other.count { tail[j] &+= sign &* other[j] }
+    ScalarVector(lanes: a.lanes &- b.lanes)
   }
 
   /// The element-wise minimum.
   @inlinable
   public func pointwiseMin(_ other: ScalarVector) -> ScalarVector {
-    var r = ScalarVector()
-    r.head = self.head.replacing(with: other.head, where: other.head .< self.head)
-    let n = Swift.max(tail.count, other.tail.count)
-    if n > 0 {
-      for j in 0..<n {
-        let a = j < tail.count ? tail[j] : 0
-        let b = j < other.tail.count ? other.tail[j] : 0
-        r[8 + j] = Swift.min(a, b)
-      }
-    }
-    return r
+    ScalarVector(lanes: lanes.replacing(with: other.lanes, where: other.lanes .< lanes))
   }
 
   /// Each amount clamped below at zero.
   @inlinable
   public func clampedAtZero() -> ScalarVector {
-    var r = self
-    r.head = r.head.replacing(with: 0, where: r.head .< 0)
-    for j in 0..<r.tail.count where r.tail[j] < 0 { r.tail[j] = 0 }
-    return r
+    ScalarVector(lanes: lanes.replacing(with: 0, where: lanes .< 0))
   }
 
-  /// The number of kinds this vector may hold non-zero amounts for (8 plus the spill).
+  /// The number of kinds this vector holds (``capacity``).
   @inlinable
-  public var width: Int { 8 + tail.count }
+  public var width: Int { 16 }
 
-  /// Equality by value (trailing zeros in the spill do not matter).
+  /// Equality by value.
+  @inlinable
   public static func == (a: ScalarVector, b: ScalarVector) -> Bool {
-    if a.head != b.head { return false }
-    let n = Swift.max(a.tail.count, b.tail.count)
-    for j in 0..<n {
-      let x = j < a.tail.count ? a.tail[j] : 0
-      let y = j < b.tail.count ? b.tail[j] : 0
-      if x != y { return false }
-    }
-    return true
+    ScalarVector.orReduce(a.lanes ^ b.lanes) == 0
   }
 
-  /// Hashes by value (trailing zeros in the spill do not matter).
+  /// Hashes by value.
   public func hash(into hasher: inout Hasher) {
-    for i in 0..<8 { hasher.combine(head[i]) }
-    var n = tail.count
-    while n > 0, tail[n - 1] == 0 { n -= 1 }
-    for j in 0..<n { hasher.combine(tail[j]) }
+    for i in 0..<16 { hasher.combine(lanes[i]) }
   }
 }

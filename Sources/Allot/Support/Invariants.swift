@@ -188,7 +188,11 @@ extension Engine {
       if sorter.held[c] != clientHeld[c] { errors.append("client \(c): held mismatch") }
       if sorter.allocated[c] != clientAlloc[c] { errors.append("client \(c): allocated mismatch") }
     }
-    if offerBySeq.count != offerLive.filter({ $0 }).count {
+    if offerIndex.count != offerLive.filter({ $0 }).count
+      || offerLive.indices.contains(where: {
+        offerLive[$0] && offerIndex.lookup(offerRecords[$0].seq) != OfferSlot($0)
+      })
+    {
       errors.append("offer index mismatch")
     }
     #if ALLOT_INTERNAL_CHECKS
