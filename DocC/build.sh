@@ -63,7 +63,7 @@ for article in "$CATALOG"/*.md; do
   if [ -n "$(blocks "$article" swift)" ]; then
     mkdir -p "$EX/$name"
     blocks "$article" swift > "$EX/$name/main.swift"
-    swiftc -swift-version 6 -I "$S/debug/Modules" "$EX/$name/main.swift" "${objects[@]}" \
+    swiftc -swift-version 6 -warnings-as-errors -I "$S/debug/Modules" "$EX/$name/main.swift" "${objects[@]}" \
       -o "$EX/$name/example" ||
       { echo "docs: the Swift example of $article does not compile ($EX/$name/main.swift)"; exit 1; }
     "$EX/$name/example" > "$EX/$name/output.txt" ||
@@ -102,11 +102,13 @@ fi
 D="$S/site/data/documentation"
 missing=()
 for article in "$CATALOG"/*.md; do
+  # Pages of symbols (a first line "# ``Symbol``") are checked below; articles are pages of
+  # their own under the module.
+  head -1 "$article" | grep -q '^# ``' && continue
   page=$(basename "$article" .md | tr '[:upper:]' '[:lower:]')
-  [ "$page" = allot ] && page=../allot
   [ -f "$D/allot/$page.json" ] || missing+=("$D/allot/$page.json")
 done
-for page in allot/engine allot/engine/allocate\(\) allot/agentspec allot/frameworkspec \
+for page in allot allot/engine allot/engine/allocate\(\) allot/agentspec allot/frameworkspec \
   allot/offer allot/taskspec allot/labelselector allot/marathonconstraint allot/alloterror \
   allotrpc allotrpc/dispatcher; do
   [ -f "$D/$page.json" ] || missing+=("$D/$page.json")
