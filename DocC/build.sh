@@ -11,6 +11,8 @@
 #    starts with `// swift-tools-version` is a package manifest and is skipped); the ```c
 #    blocks of each article, in order, form one C11 program that must compile against
 #    allot.h with -Wall -Wextra -Werror, link with liballot.so and run to completion.
+#    The JSON-RPC session of WireProtocol.md is replayed through the dispatcher
+#    (DocC/replay.swift) and must give the documented answers.
 # 3. Runs `docc convert` on DocC/Allot.docc with --warnings-as-errors: a broken ``Symbol``
 #    or <doc:Article> link, in an article or in a doc comment in Sources, fails the build.
 # 4. Checks that the site has a page for every article and for the main symbols.
@@ -82,6 +84,31 @@ for article in "$CATALOG"/*.md; do
   fi
 done
 echo "docs: $checked examples compiled and ran (output in $EX)"
+
+# The session of the wire-protocol article: its request lines (in ```sh blocks, quoted with
+# '...' or in a here-document) go through the dispatcher that allotd and allot_call_json
+# use, and the answers must be the response lines of its plain ``` blocks.
+W="$CATALOG/WireProtocol.md"
+awk '
+  $0 == "```sh" { on = 1; next }
+  on && /^```/ { on = 0; next }
+  on && /^[{[]/ { print; next }
+  on {
+    line = $0
+    while (match(line, /'"'"'[{[][^'"'"']*'"'"'/)) {
+      print substr(line, RSTART + 1, RLENGTH - 2)
+      line = substr(line, RSTART + RLENGTH)
+    }
+  }
+' "$W" > "$EX/wire-requests.jsonl"
+awk '
+  /^```/ { if (inside) { inside = 0 } else { inside = 1; plain = ($0 == "```") }; next }
+  inside && plain && /^[{[]/ { print }
+' "$W" > "$EX/wire-responses.jsonl"
+swiftc -swift-version 6 -warnings-as-errors -I "$S/debug/Modules" DocC/replay.swift \
+  "${objects[@]}" -o "$EX/replay"
+"$EX/replay" "$EX/wire-requests.jsonl" "$EX/wire-responses.jsonl" ||
+  { echo "docs: the session in $W no longer matches the dispatcher"; exit 1; }
 
 echo "docs: docc convert"
 rm -rf "$S/site"
