@@ -65,7 +65,7 @@ public struct LabelSelector: Hashable, Sendable, CustomStringConvertible {
     ///
     /// - Parameters:
     ///   - key: The label key.
-    ///   - operator: The operator.
+    ///   - op: The operator.
     ///   - values: The values.
     ///   - path: The field path that Kubernetes's messages start from (`nil`: none, as
     ///     `NewRequirement` without a path option writes them).

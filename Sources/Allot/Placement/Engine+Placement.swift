@@ -870,6 +870,7 @@ extension Engine {
   ///   - task: The task (its id is ignored).
   ///   - framework: Optional; with it, `role` defaults to its first role.
   ///   - role: The role whose reservations count (default `default`).
+  ///   - strategy: How the agents are scored and ordered (default binpack).
   public mutating func match(
     _ task: TaskSpec, framework: String? = nil, role: String? = nil,
     strategy: PlacementStrategy? = nil

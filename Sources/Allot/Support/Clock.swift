@@ -55,7 +55,7 @@ public protocol EngineClock: Sendable {
 /// A clock that moves only when told: starts at 0.
 ///
 ///     let clock = ManualClock()
-///     var engine = Engine(configuration: .init(clock: clock))
+///     var engine = try Engine(configuration: .init(clock: clock))
 ///     clock.advance(by: 30)   // filters set for 30 s no longer apply
 public final class ManualClock: EngineClock {
   private let current: Mutex<Int64>
