@@ -115,6 +115,9 @@ extension Engine {
     throws(AllotError)
   {
     let after = clusterTotal + adding - removing
+    // One reduction in the common case; the lane loop only to name the culprit.
+    let limit = ScalarVector(lanes: SIMD16(repeating: Quantity.maxMilli))
+    if limit.covers(after) { return }
     for i in 0..<after.width where after[i] > Quantity.maxMilli {
       let name = reg.names.scalarNames[i]
       throw .invalid(
