@@ -48,8 +48,9 @@ struct AllotBench {
     var defaultSize: Int
     var headline: (Int) -> String
     var params: (Int) -> [(String, Int)]
-    /// The throughput result charted by --svg, the chart title and its y axis title.
-    var chart: (metric: String, title: String, yLabel: String)?
+    /// The throughput result charted by --svg, the chart title, its y axis title and the
+    /// legend of the line.
+    var chart: (metric: String, title: String, yLabel: String, legend: String)?
     var sized = true
     var run: (Int) throws -> [Series]
   }
@@ -123,7 +124,7 @@ struct AllotBench {
         },
         chart: (
           "offersPerSecond", "allot-bench offers \(s.shape.rawValue): offers per second",
-          "offers per second (1/s), median of rounds"
+          "offers per second (1/s)", "\(s.shape.rawValue): median of rounds"
         ),
         run: {
           var c = base; c.agents = $0; return try c.run()
@@ -185,8 +186,9 @@ struct AllotBench {
           "placementsPerSecond",
           "allot-bench place \(s.shape.rawValue): placements per second",
           s.shape == .schedulingBasic
-            ? "pods placed per second (1/s), median of windows"
-            : "placements per second (1/s), median of batches"
+            ? "pods placed per second (1/s)" : "placements per second (1/s)",
+          s.shape == .schedulingBasic
+            ? "SchedulingBasic: median of 100-pod windows" : "SelectorUnique: median of batches"
         ),
         run: {
           var c = base; c.agents = $0; return try c.run()
@@ -346,7 +348,7 @@ struct AllotBench {
           "commit \(commit), \(f.configuration) build, \(f.cores) cores; "
           + "whiskers: min to max of the samples",
         xLabel: "agents", yLabel: chart.yLabel,
-        series: [ChartSeries(name: chart.metric, points: points)])
+        series: [ChartSeries(name: chart.legend, points: points)])
       try writeFile(path, svg.render(), "--svg")
     }
     if opts.flags.contains("fail-on-regression"),

@@ -148,7 +148,7 @@ public struct SVGChart: Sendable {
     s +=
       "<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" width=\"\(f(width))\" "
       + "height=\"\(f(height))\" viewBox=\"0 0 \(f(width)) \(f(height))\" "
-      + "font-family=\"Helvetica, Arial, sans-serif\">\n"
+      + "font-family=\"Helvetica, Arial, 'DejaVu Sans', sans-serif\">\n"
     s += "<title>\(esc(title))</title>\n"
     s += "<rect x=\"0\" y=\"0\" width=\"\(f(width))\" height=\"\(f(height))\" fill=\"#ffffff\"/>\n"
     s +=
@@ -228,8 +228,9 @@ public struct SVGChart: Sendable {
           "<circle cx=\"\(f(px(p.x)))\" cy=\"\(f(py(p.y)))\" r=\"4\" fill=\"\(color)\">"
           + "<title>\(esc(SVGChart.si(p.x))): \(esc(SVGChart.si(p.y)))</title></circle>\n"
         s +=
-          "<text x=\"\(f(px(p.x)))\" y=\"\(f(py(p.y) - 9))\" font-size=\"11\" "
-          + "text-anchor=\"middle\" fill=\"\(color)\">\(esc(SVGChart.si(p.y)))</text>\n"
+          "<text x=\"\(f(px(p.x) + 7))\" y=\"\(f(py(p.y) - 7))\" font-size=\"11\" "
+          + "font-weight=\"bold\" fill=\"\(color)\" stroke=\"#ffffff\" stroke-width=\"3\" "
+          + "paint-order=\"stroke\">\(esc(SVGChart.si(p.y)))</text>\n"
       }
       s += "</g>\n"
     }
