@@ -20,7 +20,9 @@ struct AllotBench {
       server    the allotd loop in-process over a Unix socket: requests/s, p50/p99
 
     Options of every subcommand:
-      --json FILE           write the results as JSON (../shared/spec/bench-json.md, v1)
+      --json FILE           write the results as JSON (../shared/spec/bench-json.md, v1);
+                            its "scenario" is the subcommand, followed by /NAME for a
+                            scenario other than the default (offers/SuppressOffers)
       --baseline FILE       compare with an earlier --json file: the baseline median, the
                             change, and a verdict per result: REGRESSED, improved or within
                             noise. A change counts when the [min, max] ranges of the two
@@ -115,7 +117,8 @@ struct AllotBench {
       s.rounds = try opts.int("rounds", s.rounds)
       let base = s
       plan = Plan(
-        scenario: "offers", defaultSize: s.agents,
+        scenario: s.shape == .declineOffers ? "offers" : "offers/\(s.shape.rawValue)",
+        defaultSize: s.agents,
         headline: {
           var c = base; c.agents = $0; return c.headline
         },
@@ -175,7 +178,8 @@ struct AllotBench {
       }
       let base = s
       plan = Plan(
-        scenario: "place", defaultSize: s.agents,
+        scenario: s.shape == .schedulingBasic ? "place" : "place/\(s.shape.rawValue)",
+        defaultSize: s.agents,
         headline: {
           var c = base; c.agents = $0; return c.headline
         },
@@ -309,11 +313,12 @@ struct AllotBench {
       }
       let now = plan.params(last)
       let before = Dictionary(baseline.params, uniquingKeysWith: { a, _ in a })
-      let differ = now.filter { before[$0.0] != nil && before[$0.0] != $0.1 }
+      let differ = now.filter { before[$0.0] != $0.1 }
       if !differ.isEmpty {
         warn(
           "--baseline ran with other parameters: "
-            + differ.map { "\($0.0) \(before[$0.0]!) then, \($0.1) now" }.joined(
+            + differ.map { "\($0.0) \(before[$0.0].map(String.init) ?? "unset") then, \($0.1) now" }
+            .joined(
               separator: ", "))
       }
       let rule = NoiseRule(floor: floor / 100)

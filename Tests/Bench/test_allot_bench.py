@@ -87,8 +87,10 @@ def offers_json_and_baseline():
 
 
 def offers_scenarios():
-    p = run("offers", "--scenario", "SuppressOffers", *OFFERS)
+    j = f"{TMP}/suppress.json"
+    p = run("offers", "--scenario", "SuppressOffers", *OFFERS, "--json", j)
     assert "SuppressOffers" in p.stdout and "cycle.suppressed100" in p.stdout, p.stdout
+    assert load(j)["scenario"] == "offers/SuppressOffers"
     p = run("offers", "--scenario", "QuotaLargeAndSmall", "--agents", "60", "--rounds", "2")
     assert "cycleEmpty" in p.stdout, p.stdout
 
