@@ -31,7 +31,8 @@ struct AllotBench {
                             --fail-on-regression is given.
       --fail-on-regression  with --baseline: exit with status 1 when a result regressed
       --noise-floor PCT     least change of a median that counts, in percent, when both
-                            runs have 3 or more samples (default 3; 10 with fewer samples)
+                            runs have 3 or more samples (default 3; with fewer samples
+                            25, and 10 for memory)
       --sizes N,N,...       run at several agent counts, one after the other (offers,
                             place, match, capi); the results of the last size keep their
                             names, the others get the suffix @agents=N
@@ -260,7 +261,7 @@ struct AllotBench {
         "unknown subcommand '\(scenario)' (offers, place, match, capi, server)")
     }
     if opts.flags.contains("help") {
-      print(usage + help, terminator: "\n")
+      print(usage + "\n" + help)
       return 0
     }
     return try report(plan, opts)

@@ -28,8 +28,10 @@ public struct Comparison: Sendable, Equatable {
 /// - the ranges `[min, max]` of its samples in the two runs do not overlap, so no sample
 ///   of one run is as good (or as bad) as any sample of the other: the difference is beyond
 ///   the noise both runs measured;
-/// - the medians differ by more than a relative floor: `floor` when both runs have at least
-///   `minSamples` samples, `singleSampleFloor` otherwise (a single sample measures no noise).
+/// - the medians differ by more than a relative floor: `bytesFloor` for memory (`bytes`,
+///   one deterministic-ish sample per run); `floor` when both runs have at least
+///   `minSamples` samples; `singleSampleFloor` otherwise (a single timing measures no noise,
+///   and one-off timings on a shared machine vary by a fifth between runs).
 ///
 /// Direction comes from the unit: larger is better for rates (`1/s`), smaller for times and
 /// bytes.
@@ -39,8 +41,11 @@ public struct Comparison: Sendable, Equatable {
 public struct NoiseRule: Sendable {
   /// The relative floor with enough samples on both sides (default 3 %).
   public var floor: Double
-  /// The relative floor when either side has fewer than `minSamples` (default 10 %).
+  /// The relative floor of timings and rates when either side has fewer than `minSamples`
+  /// (default 25 %).
   public var singleSampleFloor: Double
+  /// The relative floor of memory results, unit `bytes` (default 10 %).
+  public var bytesFloor: Double
   /// The sample count from which `floor` applies (default 3).
   public var minSamples: Int
 
@@ -48,9 +53,13 @@ public struct NoiseRule: Sendable {
   ///
   /// The defaults suit these shared 2-core machines, where wall clock varies by a few
   /// percent from run to run.
-  public init(floor: Double = 0.03, singleSampleFloor: Double = 0.10, minSamples: Int = 3) {
+  public init(
+    floor: Double = 0.03, singleSampleFloor: Double = 0.25, bytesFloor: Double = 0.10,
+    minSamples: Int = 3
+  ) {
     self.floor = floor
     self.singleSampleFloor = singleSampleFloor
+    self.bytesFloor = bytesFloor
     self.minSamples = minSamples
   }
 
@@ -62,7 +71,7 @@ public struct NoiseRule: Sendable {
     let apart = c.min > b.max || c.max < b.min
     guard apart else { return .withinNoise }
     let enough = c.samples >= minSamples && b.samples >= minSamples
-    let threshold = enough ? floor : singleSampleFloor
+    let threshold = c.unit == "bytes" ? bytesFloor : enough ? floor : singleSampleFloor
     if b.median != 0 {
       let rel = (c.median - b.median) / abs(b.median)
       guard abs(rel) > threshold else { return .withinNoise }

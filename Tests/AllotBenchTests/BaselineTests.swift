@@ -23,10 +23,14 @@ import Testing
       // Rates: larger is better.
       ("1/s", (10, 900, 1000, 1100), (10, 1200, 1300, 1400), .improved),
       ("1/s", (10, 900, 1000, 1100), (10, 500, 600, 700), .regressed),
-      // Single samples: the 10 % floor.
+      // Memory: the 10 % floor.
       ("bytes", (1, 100, 100, 100), (1, 108, 108, 108), .withinNoise),
       ("bytes", (1, 100, 100, 100), (1, 115, 115, 115), .regressed),
-      ("ms", (10, 9, 10, 11), (2, 12, 12.5, 13), .regressed),
+      ("bytes", (1, 100, 100, 100), (1, 85, 85, 85), .improved),
+      // Timings with too few samples: the 25 % floor.
+      ("ms", (1, 10, 10, 10), (1, 12, 12, 12), .withinNoise),
+      ("ms", (1, 10, 10, 10), (1, 13, 13, 13), .regressed),
+      ("ms", (10, 9, 10, 11), (2, 13, 13.5, 14), .regressed),
       ("ms", (10, 9, 10, 10.5), (2, 10.6, 10.8, 11), .withinNoise),
       ("ms", (10, 9, 10, 10.5), (10, 10.6, 10.8, 11), .regressed),
     ]
