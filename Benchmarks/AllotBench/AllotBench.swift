@@ -55,6 +55,8 @@ struct AllotBench {
     /// legend of the line.
     var chart: (metric: String, title: String, yLabel: String, legend: String)?
     var sized = true
+    /// The agent count a requested size runs with (QuotaLargeAndSmall: a multiple of 6).
+    var effective: (Int) -> Int = { $0 }
     var run: (Int) throws -> [Series]
   }
 
@@ -88,7 +90,7 @@ struct AllotBench {
 
   /// Parses the options of `scenario`, runs it and reports; returns the exit status.
   static func run(_ scenario: String, _ args: [String]) throws -> Int32 {
-    let plan: Plan
+    var plan: Plan
     let opts: Options
     let help: String
     switch scenario {
@@ -133,6 +135,7 @@ struct AllotBench {
         run: {
           var c = base; c.agents = $0; return try c.run()
         })
+      if s.shape == .quotaLargeAndSmall { plan.effective = { max(6, $0 / 6 * 6) } }
     case "place":
       help = PlaceScenario.help
       opts = try Options(
@@ -290,7 +293,7 @@ struct AllotBench {
         throw BenchError("--baseline \(path): \(e)")
       }
     }
-    let list = sizes ?? [plan.defaultSize]
+    let list = (sizes ?? [plan.defaultSize]).map(plan.effective)
     var runs: [(Int, [Series])] = []
     for n in list {
       runs.append((n, try plan.run(n)))

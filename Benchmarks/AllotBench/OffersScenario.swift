@@ -217,6 +217,7 @@ struct OffersScenario {
 
   func runQuota() throws -> [Series] {
     let large = max(agents / 6, 1)
+    // As Mesos: small / 5 + large * 5 agents, with small = 5 * large.
     let small = 5 * large
     let agentCount = small / 5 + large * 5
     var cycle: [Double] = []
