@@ -118,8 +118,10 @@ struct OffersScenario {
     progress("set-up: \(first.count) offers accepted")
   }
 
-  /// Declines every outstanding offer; returns the milliseconds taken.
-  func declineAll(_ engine: inout Engine, refuse: Seconds) throws -> Double {
+  /// Declines every outstanding offer; returns the milliseconds taken, or nil when there was
+  /// none to decline.
+  @discardableResult
+  func declineAll(_ engine: inout Engine, refuse: Seconds) throws -> Double? {
     let outstanding = try engine.outstandingOffers()
     var err: (any Error)?
     let ms = measureMillis {
@@ -128,7 +130,7 @@ struct OffersScenario {
       } catch { err = error }
     }
     if let err { throw err }
-    return ms
+    return outstanding.isEmpty ? nil : ms
   }
 
   func runDecline() throws -> [Series] {
@@ -146,7 +148,7 @@ struct OffersScenario {
         for i in 0..<frameworks { try engine.revive(framework: frameworkID(i)) }
       }
       for round in 0..<rounds {
-        declineMillis.append(try declineAll(&engine, refuse: refuse))
+        if let ms = try declineAll(&engine, refuse: refuse) { declineMillis.append(ms) }
         clock.advance(by: 1)
         var made = 0
         let ms = measureMillis { made = engine.allocate().count }
@@ -176,7 +178,7 @@ struct OffersScenario {
     let steps = 5
     var suppressed = 0
     for step in 0..<steps {
-      _ = try declineAll(&engine, refuse: 0)
+      try declineAll(&engine, refuse: 0)
       for _ in 0..<(frameworks / steps) {
         try engine.suppress(framework: frameworkID(suppressed))
         suppressed += 1
@@ -196,7 +198,7 @@ struct OffersScenario {
     var cycle: [Double] = []
     var rate: [Double] = []
     for round in 0..<rounds {
-      _ = try declineAll(&engine, refuse: 0)
+      try declineAll(&engine, refuse: 0)
       clock.advance(by: 1)
       var made = 0
       let ms = measureMillis { made = engine.allocate().count }
