@@ -122,19 +122,13 @@ struct AllotBench {
       plan = Plan(
         scenario: s.shape == .declineOffers ? "offers" : "offers/\(s.shape.rawValue)",
         defaultSize: s.agents,
-        headline: {
-          var c = base; c.agents = $0; return c.headline
-        },
-        params: {
-          var c = base; c.agents = $0; return c.params
-        },
+        headline: { base.at($0).headline },
+        params: { base.at($0).params },
         chart: (
           "offersPerSecond", "allot-bench offers \(s.shape.rawValue): offers per second",
           "offers per second (1/s)", "\(s.shape.rawValue): median of rounds"
         ),
-        run: {
-          var c = base; c.agents = $0; return try c.run()
-        })
+        run: { try base.at($0).run() })
       if s.shape == .quotaLargeAndSmall { plan.effective = { max(6, $0 / 6 * 6) } }
     case "place":
       help = PlaceScenario.help
@@ -184,12 +178,8 @@ struct AllotBench {
       plan = Plan(
         scenario: s.shape == .schedulingBasic ? "place" : "place/\(s.shape.rawValue)",
         defaultSize: s.agents,
-        headline: {
-          var c = base; c.agents = $0; return c.headline
-        },
-        params: {
-          var c = base; c.agents = $0; return c.params
-        },
+        headline: { base.at($0).headline },
+        params: { base.at($0).params },
         chart: (
           "placementsPerSecond",
           "allot-bench place \(s.shape.rawValue): placements per second",
@@ -198,9 +188,7 @@ struct AllotBench {
           s.shape == .schedulingBasic
             ? "SchedulingBasic: median of 100-pod windows" : "SelectorUnique: median of batches"
         ),
-        run: {
-          var c = base; c.agents = $0; return try c.run()
-        })
+        run: { try base.at($0).run() })
     case "match":
       help = MatchScenario.help
       opts = try Options(
@@ -211,9 +199,7 @@ struct AllotBench {
         scenario: "match", defaultSize: s.agents,
         headline: { "match: selectors against 10-label sets, filtering \($0) agents" },
         params: { [("agents", $0)] }, chart: nil,
-        run: {
-          var c = s; c.agents = $0; return try c.run()
-        })
+        run: { try s.at($0).run() })
     case "capi":
       help = CAPIScenario.help
       opts = try Options(
@@ -226,15 +212,9 @@ struct AllotBench {
       let base = s
       plan = Plan(
         scenario: "capi", defaultSize: s.agents,
-        headline: {
-          var c = base; c.agents = $0; return c.headline
-        },
-        params: {
-          var c = base; c.agents = $0; return c.params
-        }, chart: nil,
-        run: {
-          var c = base; c.agents = $0; return try c.run()
-        })
+        headline: { base.at($0).headline },
+        params: { base.at($0).params }, chart: nil,
+        run: { try base.at($0).run() })
     case "server":
       help = ServerScenario.help
       opts = try Options(

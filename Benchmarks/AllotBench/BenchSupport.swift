@@ -72,3 +72,22 @@ func warn(_ s: String) {
   progressLine.finish()
   FileHandle.standardError.write(Data("allot-bench: \(s)\n".utf8))
 }
+
+/// A scenario sized by its agent count, so that `--sizes` can run it at several.
+protocol AgentSized {
+  var agents: Int { get set }
+}
+
+extension AgentSized {
+  /// A copy with `n` agents.
+  func at(_ n: Int) -> Self {
+    var c = self
+    c.agents = n
+    return c
+  }
+}
+
+extension OffersScenario: AgentSized {}
+extension PlaceScenario: AgentSized {}
+extension MatchScenario: AgentSized {}
+extension CAPIScenario: AgentSized {}
