@@ -172,7 +172,12 @@ func count(_ needle: String, in text: String) -> Int {
     p.update("c")
     p.finish()
     p.update("d")
-    #expect(sink.out == ["a\n", "c\n", "d\n"])
+    sink.now = 1100
+    p.update("e")
+    p.update("f")
+    p.finish()
+    p.finish()
+    #expect(sink.out == ["a\n", "c\n", "d\n", "f\n"])
   }
 
   @Test func progressOnTerminalRewritesTheLine() {
