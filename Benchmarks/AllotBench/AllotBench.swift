@@ -35,7 +35,8 @@ struct AllotBench {
                             25, and 10 for memory)
       --sizes N,N,...       run at several agent counts, one after the other (offers,
                             place, match, capi); the results of the last size keep their
-                            names, the others get the suffix @agents=N
+                            names, the others get the suffix @agents=N (peakMemory
+                            is the process's peak so far: run sizes in rising order)
       --svg FILE            draw throughput against agent count (offers, place) as an SVG
                             chart; with --sizes for several points
       --help                this text, and the subcommand's own
