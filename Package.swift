@@ -44,15 +44,21 @@ let package = Package(
     .target(name: "CAllotSys"),
     .target(name: "AllotServer", dependencies: ["Allot", "AllotRPC", "CAllotSys"]),
     .executableTarget(name: "allotd", dependencies: ["Allot", "AllotRPC", "AllotServer"]),
-    // allot-bench: the benchmark driver (the README's main command).
+    // allot-bench's pure pieces (result file, baseline rule, table, SVG chart, options,
+    // progress line): no engine dependency, so AllotBenchTests test them alone.
+    .target(name: "AllotBenchKit", path: "Benchmarks/AllotBenchKit"),
+    // allot-bench: the benchmark driver (the README's main command). AllotC is linked in so
+    // that `allot-bench capi` calls the allot_* functions of allot.h through their C entry
+    // points, as a C caller does.
     .executableTarget(
       name: "AllotBench",
-      dependencies: ["Allot", "AllotRPC", "AllotServer"],
+      dependencies: ["Allot", "AllotRPC", "AllotServer", "AllotBenchKit", "AllotC", "CAllot"],
       path: "Benchmarks/AllotBench"
     ),
     .testTarget(name: "AllotTests", dependencies: ["Allot"], swiftSettings: internalChecks),
     .testTarget(
       name: "AllotRPCTests", dependencies: ["AllotRPC", "Allot"], swiftSettings: internalChecks),
+    .testTarget(name: "AllotBenchTests", dependencies: ["AllotBenchKit"]),
   ],
   swiftLanguageModes: [.v6]
 )

@@ -1,24 +1,9 @@
+import AllotBenchKit
 import Foundation
 
 #if canImport(Glibc)
   import Glibc
 #endif
-
-/// One measured series, as `../shared/spec/bench-json.md` describes a result.
-struct Series {
-  var name: String
-  var unit: String
-  var samples: [Double]
-
-  var sorted: [Double] { samples.sorted() }
-  var min: Double { sorted.first ?? 0 }
-  var max: Double { sorted.last ?? 0 }
-  var median: Double {
-    let s = sorted
-    if s.isEmpty { return 0 }
-    return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
-  }
-}
 
 /// Wall-clock milliseconds of a block.
 func measureMillis(_ body: () -> Void) -> Double {
@@ -54,129 +39,55 @@ func gitCommit() -> String {
   }
 }
 
-/// Formats a number for JSON without exponent surprises for typical values.
-func jsonNumber(_ v: Double) -> String {
-  if v.isNaN || v.isInfinite { return "0" }
-  if v == v.rounded(), abs(v) < 1e15 { return String(Int64(v)) }
-  return String(format: "%.6g", v)
-}
+/// The kit's series, under the name the scenario files use.
+typealias Series = AllotBenchKit.Series
+/// The kit's usage error, under the name the scenario files use.
+typealias BenchError = AllotBenchKit.BenchError
 
-func jsonString(_ s: String) -> String {
-  var out = "\""
-  for u in s.unicodeScalars {
-    switch u {
-    case "\"": out += "\\\""
-    case "\\": out += "\\\\"
-    case "\n": out += "\\n"
-    default:
-      if u.value < 0x20 {
-        out += String(format: "\\u%04x", u.value)
-      } else {
-        out.unicodeScalars.append(u)
-      }
-    }
-  }
-  return out + "\""
-}
+/// The progress line of this process on standard error (see ``ProgressLine``).
+let progressLine = ProgressLine(
+  terminal: isatty(2) != 0, now: { DispatchTime.now().uptimeNanoseconds },
+  write: { FileHandle.standardError.write(Data($0.utf8)) })
 
-/// Writes the result file of `../shared/spec/bench-json.md`.
-func writeJSON(
-  path: String, scenario: String, params: [(String, Int)], results: [Series]
-) throws {
-  #if DEBUG
-    let configuration = "debug"
-  #else
-    let configuration = "release"
-  #endif
-  var s = "{\n  \"tool\": \"allot-bench\", \"version\": 1,\n"
-  s += "  \"scenario\": \(jsonString(scenario)),\n"
-  s += "  \"params\": { "
-  s += params.map { "\(jsonString($0.0)): \($0.1)" }.joined(separator: ", ")
-  s += " },\n"
-  s +=
-    "  \"build\": { \"configuration\": \"\(configuration)\", \"commit\": \(jsonString(gitCommit())) },\n"
-  s +=
-    "  \"machine\": { \"cores\": \(ProcessInfo.processInfo.activeProcessorCount), "
-    + "\"memoryBytes\": \(ProcessInfo.processInfo.physicalMemory) },\n"
-  s += "  \"results\": [\n"
-  s += results.map { r in
-    "    { \"name\": \(jsonString(r.name)), \"unit\": \(jsonString(r.unit)), "
-      + "\"samples\": \(r.samples.count), \"min\": \(jsonNumber(r.min)), "
-      + "\"median\": \(jsonNumber(r.median)), \"max\": \(jsonNumber(r.max)) }"
-  }.joined(separator: ",\n")
-  s += "\n  ]\n}\n"
-  try s.write(toFile: path, atomically: true, encoding: .utf8)
-}
-
-/// Prints results as an aligned table.
-func printTable(_ results: [Series]) {
-  let header = ["result", "unit", "samples", "min", "median", "max"]
-  var rows = [header]
-  func fmt(_ v: Double) -> String {
-    if v >= 1e6 { return String(format: "%.3g", v) }
-    if v >= 100 { return String(format: "%.1f", v) }
-    return String(format: "%.3f", v)
-  }
-  for r in results {
-    rows.append([r.name, r.unit, String(r.samples.count), fmt(r.min), fmt(r.median), fmt(r.max)])
-  }
-  var widths = Array(repeating: 0, count: header.count)
-  for row in rows { for (i, c) in row.enumerated() { widths[i] = Swift.max(widths[i], c.count) } }
-  for (k, row) in rows.enumerated() {
-    let line = row.enumerated().map { i, c in
-      i == 0 || i == 1
-        ? c.padding(toLength: widths[i], withPad: " ", startingAt: 0)
-        : String(repeating: " ", count: widths[i] - c.count) + c
-    }.joined(separator: "  ")
-    print(line)
-    if k == 0 { print(String(repeating: "-", count: line.count)) }
-  }
-}
-
-/// Minimal option parsing: `--name value` pairs and flags.
-struct Options {
-  var values: [String: String] = [:]
-  var flags: Set<String> = []
-  var positional: [String] = []
-
-  init(_ args: [String], flagNames: Set<String>) throws {
-    var i = 0
-    while i < args.count {
-      let a = args[i]
-      if a.hasPrefix("--") {
-        let name = String(a.dropFirst(2))
-        if flagNames.contains(name) {
-          flags.insert(name)
-        } else {
-          guard i + 1 < args.count else { throw BenchError.usage("option \(a) needs a value") }
-          values[name] = args[i + 1]
-          i += 1
-        }
-      } else {
-        positional.append(a)
-      }
-      i += 1
-    }
-  }
-
-  func int(_ name: String, _ def: Int) throws -> Int {
-    guard let v = values[name] else { return def }
-    guard let n = Int(v), n > 0 else {
-      throw BenchError.usage("--\(name) takes a positive integer")
-    }
-    return n
-  }
-}
-
-enum BenchError: Error, CustomStringConvertible {
-  case usage(String)
-  var description: String {
-    switch self {
-    case .usage(let s): return s
-    }
-  }
-}
-
+/// Reports progress of a long run on the progress line.
 func progress(_ s: String) {
-  FileHandle.standardError.write(Data((s + "\n").utf8))
+  progressLine.update(s)
 }
+
+/// Nanoseconds per call of `body`, measured `rounds` times over `iterations` calls each:
+/// one sample per round, after one unmeasured round of warm-up.
+func nanosPerCall(rounds: Int, iterations: Int, _ body: () -> Void) -> [Double] {
+  for _ in 0..<min(iterations, 1000) { body() }
+  var out: [Double] = []
+  for _ in 0..<rounds {
+    let t0 = DispatchTime.now().uptimeNanoseconds
+    for _ in 0..<iterations { body() }
+    out.append(Double(DispatchTime.now().uptimeNanoseconds - t0) / Double(iterations))
+  }
+  return out
+}
+
+/// Writes a warning on standard error at once (not throttled like the progress line).
+func warn(_ s: String) {
+  progressLine.finish()
+  FileHandle.standardError.write(Data("allot-bench: \(s)\n".utf8))
+}
+
+/// A scenario sized by its agent count, so that `--sizes` can run it at several.
+protocol AgentSized {
+  var agents: Int { get set }
+}
+
+extension AgentSized {
+  /// A copy with `n` agents.
+  func at(_ n: Int) -> Self {
+    var c = self
+    c.agents = n
+    return c
+  }
+}
+
+extension OffersScenario: AgentSized {}
+extension PlaceScenario: AgentSized {}
+extension MatchScenario: AgentSized {}
+extension CAPIScenario: AgentSized {}

@@ -1,29 +1,126 @@
 import Allot
 
-/// Placement throughput: kube-scheduler's SchedulingBasic shape (many identical nodes,
-/// identical pods), binpack.
+/// Placement throughput: kube-scheduler's scheduler_perf shapes
+/// (test/integration/scheduler_perf/config/performance-config.yaml).
 struct PlaceScenario {
-  static let help = """
-    allot-bench place [--agents N] [--tasks N] [--batch N] [--strategy S] [--plain] [--naive]
+  /// The named shapes of `allot-bench place --scenario NAME`.
+  enum Shape: String, CaseIterable {
+    case schedulingBasic = "SchedulingBasic"
+    case selectorUnique = "SelectorUnique"
+  }
 
-    SchedulingBasic shape: N agents with cpus:32, mem:131072, disk:1048576 and labels
-    zone=z0..z9, tier=batch; T tasks of cpus:0.5, mem:1024 with the selector `tier=batch`
-    and the constraint hostname:UNIQUE (each batch is one group), placed through
-    `placeTasks` in batches of B (default 100) with strategy S (default binpack).
-    --plain drops the selector and the constraint. Reports placements per second and
-    microseconds per placement. --naive also runs a plain scan over every agent for the
-    best MostAllocated fit, in the same process, so the ratio is visible.
-    Defaults: 5000 agents, 20000 tasks.
+  static let help = """
+    allot-bench place [--scenario NAME] [--agents N] [--sizes N,N,...] [common options]
+
+    --scenario SchedulingBasic (default): kube-scheduler's scheduler_perf SchedulingBasic,
+      workload 5000Nodes. N agents (nodes) with cpus:4, mem:32768 (32Gi) and pods:110, as
+      scheduler_perf's default node; P0 pods placed first, unmeasured (--init-pods, default
+      1000), then P pods measured (--pods, default 1000), each needing cpus:0.1, mem:500
+      (500Mi) and pods:1, placed one per `placeTasks` call as kube-scheduler places one pod
+      per scheduling cycle, with strategy S (--strategy, default spread: LeastAllocated, the
+      default scoring of kube-scheduler's NodeResourcesFit). Samples are windows of 100
+      pods. Results: placementsPerSecond (pods/s, what scheduler_perf reports as
+      SchedulingThroughput), placement (µs per pod), peakMemory. Default 5000 agents.
+
+    --scenario SelectorUnique: N agents with cpus:32, mem:131072, disk:1048576 and labels
+      zone=z0..z9, tier=batch; T tasks (--tasks, default 20000) of cpus:0.5, mem:1024 with
+      the selector `tier=batch` and the constraint hostname:UNIQUE (each batch is one
+      group), placed through `placeTasks` in batches of B (--batch, default 100) with
+      strategy S (default binpack). --plain drops the selector and the constraint; --naive
+      also runs a plain scan over every agent for the best MostAllocated fit, in the same
+      process, so the ratio is visible. Results: placementsPerSecond, placement (µs per
+      placement), naivePlacementsPerSecond with --naive, peakMemory. Default 5000 agents.
+
+    --sizes runs the scenario at several agent counts (--svg charts placements/s against
+    them).
     """
 
+  var shape = Shape.schedulingBasic
+  var initPods = 1_000
+  var pods = 1_000
   var agents = 5_000
   var tasks = 20_000
   var batch = 100
-  var strategy = PlacementStrategy.binpack
+  var strategy: PlacementStrategy?
   var naive = false
   var plain = false
 
+  /// The parameters of the result file.
+  var params: [(String, Int)] {
+    shape == .schedulingBasic
+      ? [("agents", agents), ("initPods", initPods), ("pods", pods)]
+      : [("agents", agents), ("tasks", tasks), ("batch", batch)]
+  }
+
+  /// The one-line description printed above the results.
+  var headline: String {
+    switch shape {
+    case .schedulingBasic:
+      return
+        "place SchedulingBasic: \(agents) nodes, \(initPods) pods placed first, \(pods) "
+        + "measured, strategy \(strategy ?? .spread)"
+    case .selectorUnique:
+      return
+        "place SelectorUnique: \(agents) agents, \(tasks) tasks, strategy "
+        + "\(strategy ?? .binpack)\(plain ? ", plain" : "")"
+    }
+  }
+
   func run() throws -> [Series] {
+    shape == .schedulingBasic ? try runBasic() : try runSelectorUnique()
+  }
+
+  func runBasic() throws -> [Series] {
+    var engine = try Engine(configuration: EngineConfiguration(clock: ManualClock()))
+    for i in 0..<agents {
+      try engine.addAgent(
+        AgentSpec(id: "node-\(i)", resources: ["cpus": 4, "mem": 32_768, "pods": 110]))
+    }
+    try engine.addFramework(FrameworkSpec(id: "scheduler"))
+    let strategy = self.strategy ?? .spread
+    let need: ResourceSpec = ["cpus": 0.1, "mem": 500, "pods": 1]
+    var placed = 0
+    for i in 0..<initPods {
+      let r = try engine.placeTasks(
+        framework: "scheduler", tasks: [TaskSpec(id: "init-\(i)", resources: need)],
+        strategy: strategy)
+      placed += r.placements.count
+    }
+    progress("\(agents) nodes: \(placed) init pods placed")
+    var rate: [Double] = []
+    var perPod: [Double] = []
+    let window = 100
+    var n = 0
+    var measured = 0
+    while n < pods {
+      let count = min(window, pods - n)
+      let specs = (0..<count).map { TaskSpec(id: "pod-\(n + $0)", resources: need) }
+      var err: (any Error)?
+      let ms = measureMillis {
+        do {
+          for spec in specs {
+            measured += try engine.placeTasks(
+              framework: "scheduler", tasks: [spec], strategy: strategy
+            ).placements.count
+          }
+        } catch { err = error }
+      }
+      if let err { throw err }
+      rate.append(Double(count) / (ms / 1000))
+      perPod.append(ms * 1000 / Double(count))
+      n += count
+      progress("\(agents) nodes: placed \(n)/\(pods) measured pods")
+    }
+    if measured != pods { warn("warning: \(pods - measured) pods not placed") }
+    return [
+      Series(name: "placementsPerSecond", unit: "1/s", samples: rate),
+      Series(name: "placement", unit: "us", samples: perPod),
+      Series(name: "peakMemory", unit: "bytes", samples: [peakMemoryBytes()]),
+    ]
+  }
+
+  func runSelectorUnique() throws -> [Series] {
+    let strategy = self.strategy ?? .binpack
     var engine = try Engine(configuration: EngineConfiguration(clock: ManualClock()))
     for i in 0..<agents {
       try engine.addAgent(
@@ -60,7 +157,7 @@ struct PlaceScenario {
       perBatch.append(ms * 1000 / Double(count))
       rate.append(Double(count) / (ms / 1000))
       n += count
-      if perBatch.count % 20 == 0 { progress("placed \(n)/\(tasks)") }
+      progress("\(agents) agents: placed \(n)/\(tasks)")
     }
     var results = [
       Series(name: "placementsPerSecond", unit: "1/s", samples: rate),
@@ -71,7 +168,7 @@ struct PlaceScenario {
       results.append(Series(name: "naivePlacementsPerSecond", unit: "1/s", samples: [r]))
     }
     results.append(Series(name: "peakMemory", unit: "bytes", samples: [peakMemoryBytes()]))
-    if placed != tasks { progress("warning: \(tasks - placed) tasks not placed") }
+    if placed != tasks { warn("warning: \(tasks - placed) tasks not placed") }
     return results
   }
 }
