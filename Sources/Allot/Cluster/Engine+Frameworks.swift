@@ -189,7 +189,10 @@ extension Engine {
     try Validate.id(id, field: "id")
     if let names { for (i, n) in names.enumerated() { try Validate.role(n, field: "roles[\(i)]") } }
     let f = try frameworkIndex(id, field: "id")
-    for c in try clientsFor(f, roles: names) { sorter.suppressed[c.i] = true }
+    for c in try clientsFor(f, roles: names) where !sorter.suppressed[c.i] {
+      sorter.suppressed[c.i] = true
+      moveClient(c, to: Sorter.suppressedHeap(sorter.role[c.i]))
+    }
   }
 
   /// Resumes offers for some or all of a framework's roles and clears its decline filters
@@ -203,9 +206,20 @@ extension Engine {
     if let names { for (i, n) in names.enumerated() { try Validate.role(n, field: "roles[\(i)]") } }
     let f = try frameworkIndex(id, field: "id")
     for c in try clientsFor(f, roles: names) {
-      sorter.suppressed[c.i] = false
+      if sorter.suppressed[c.i] {
+        sorter.suppressed[c.i] = false
+        moveClient(c, to: Sorter.frameworkHeap(sorter.role[c.i]))
+      }
       removeFilters(of: c)
     }
+  }
+
+  /// Moves a subscribed framework client between its role's active and suppressed heaps.
+  mutating func moveClient(_ c: ClientIndex, to h: Int) {
+    guard sorter.subscribed[c.i], Int(sorter.heapOf[c.i]) != h else { return }
+    sorter.remove(c)
+    refreshKey(c)
+    insertRefreshing(c, heap: h)
   }
 
   /// Removes every decline filter of a client.

@@ -99,6 +99,16 @@ public struct Engine: Sendable {
   /// Agents with a PreferNoSchedule taint, and with a NoSchedule or NoExecute taint.
   var preferTaintCount = 0
   var blockingTaintCount = 0
+  /// Role entries found spent in the running pass: noted (stamp per role), then parked out
+  /// of their parents' heaps until the pass ends.
+  var parkStamp: [UInt64] = []
+  var passStamp: UInt64 = 1
+  var parkQueue: [RoleIndex] = []
+  var parkedRoles: [RoleIndex] = []
+  /// Skip and park spent roles (tests turn it off to compare with plain walks).
+  var parkSpentRoles = true
+  /// Role entries parked since creation (a statistic for tests).
+  var rolesParked = 0
   /// The pass of the running cycle (agent, stamp, headroom).
   var cur = PassContext(pass: 0, now: 0)
 

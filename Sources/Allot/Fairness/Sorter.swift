@@ -61,15 +61,22 @@ struct Sorter: Sendable {
   /// Stamp of the last agent visit on which this client had a decline filter.
   var filterMark: [UInt64] = []
   var freeSlots: [ClientIndex] = []
-  /// Heap `2r` holds role r's children, heap `2r+1` its frameworks; every entry carries its
-  /// client's key as of its last insertion or update.
-  var heaps: [[SortEntry]] = [[], []]
+  /// Heap `3r` holds role r's children, `3r+1` its active frameworks, `3r+2` its suppressed
+  /// ones; every entry carries its client's key as of its last insertion or update.
+  var heaps: [[SortEntry]] = [[], [], []]
 
-  static func childHeap(_ r: RoleIndex) -> Int { 2 * r.i }
-  static func frameworkHeap(_ r: RoleIndex) -> Int { 2 * r.i + 1 }
+  /// Role r's child heap (child roles and its own frameworks as one implicit child).
+  static func childHeap(_ r: RoleIndex) -> Int { 3 * r.i }
+  /// Role r's frameworks that take offers (subscribed, not suppressed): offer cycles walk
+  /// only these, so suppressed frameworks cost a cycle nothing (Mesos deactivates them in
+  /// its sorter the same way).
+  static func frameworkHeap(_ r: RoleIndex) -> Int { 3 * r.i + 1 }
+  /// Role r's suppressed frameworks: placement (which suppression does not concern) walks
+  /// them merged with ``frameworkHeap(_:)``.
+  static func suppressedHeap(_ r: RoleIndex) -> Int { 3 * r.i + 2 }
 
   mutating func ensureRole(_ r: RoleIndex) {
-    while heaps.count < 2 * r.i + 2 { heaps.append([]) }
+    while heaps.count < 3 * r.i + 3 { heaps.append([]) }
   }
 
   mutating func newClient(_ k: ClientKind, role r: RoleIndex, framework f: FrameworkIndex)
@@ -281,6 +288,16 @@ struct Sorter: Sendable {
           if i > 0, e < heap[(i - 1) / 2] {
             errors.append("sorter: heap \(h) order broken at \(i)")
           }
+        }
+      }
+      for c in kind.indices where kind[c] == .framework && subscribed[c] {
+        let want =
+          suppressed[c]
+          ? Sorter.suppressedHeap(role[c]) : Sorter.frameworkHeap(role[c])
+        if Int(heapOf[c]) != want {
+          errors.append(
+            "sorter: framework client \(c) not in its \(suppressed[c] ? "suppressed" : "active") heap"
+          )
         }
       }
       return errors

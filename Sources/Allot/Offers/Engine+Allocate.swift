@@ -17,6 +17,12 @@ struct PassContext {
   /// Pass 1: roles taking part, and roles with such a role in their subtree.
   var pass1Role: [Bool] = []
   var pass1Subtree: [Bool] = []
+  /// Pass 1: the number of roles taking part in each role's subtree (itself included).
+  var pass1Count: [Int32] = []
+  /// Pass 2: kinds with a non-zero cluster total, and the roles whose subtree or ancestors
+  /// hold reservations (those can be offered reserved resources beyond any limit).
+  var clusterKinds: UInt64 = 0
+  var reservedNear: [Bool] = []
   /// Pass 2: headroom to keep (H) and unreserved free on non-draining agents (U).
   var headroomActive = false
   var headroom = ScalarVector()
@@ -75,12 +81,14 @@ extension Engine {
     if !guaranteedRoles.isEmpty {
       ctx1.pass1Role = Array(repeating: false, count: roles.count)
       ctx1.pass1Subtree = Array(repeating: false, count: roles.count)
+      ctx1.pass1Count = Array(repeating: 0, count: roles.count)
       for r in guaranteedRoles where roles.subscribers[r.i] > 0 && roles.guaranteeUnmet(r) {
         ctx1.pass1Role[r.i] = true
         anyPass1 = true
         var x = r
         while x.i > 0 {
           ctx1.pass1Subtree[x.i] = true
+          ctx1.pass1Count[x.i] += 1
           x = roles.parent[x.i]
         }
       }
@@ -90,6 +98,7 @@ extension Engine {
       for a in order where !agents.draining[a.i] {
         visit(a, &made)
       }
+      unparkRoles()
     }
 
     // Pass 2: everything else, with headroom.
@@ -107,10 +116,16 @@ extension Engine {
         ctx2.unreservedPool = u
       }
     }
+    ctx2.clusterKinds = 0
+    for k in 0..<ScalarVector.capacity where clusterTotal[k] != 0 {
+      ctx2.clusterKinds |= 1 << UInt64(k)
+    }
+    if roles.limitMask.contains(where: { $0 != 0 }) { ctx2.reservedNear = reservedNearMap() }
     cur = ctx2
     for a in order where !agents.draining[a.i] {
       visit(a, &made)
     }
+    unparkRoles()
     cur = PassContext(pass: 0, now: now)
     pass1Offers.removeAll(keepingCapacity: true)
     checkInvariantsIfEnabled()
@@ -159,6 +174,7 @@ extension Engine {
         if cur.pass == 1 { pass1Offers[Engine.pairKey(c, a)] = s }
       }
       sorter.mark[c.i] = cur.stamp
+      if cur.pass == 1 { retirePass1Roles(from: sorter.role[c.i]) }
       if cur.headroomActive {
         let x = plan.unreserved
         cur.unreservedPool -= x
@@ -175,6 +191,97 @@ extension Engine {
         }
       }
     }
+    if !parkQueue.isEmpty { parkNotedRoles() }
+  }
+
+  /// Roles whose guarantee the last pass-1 offer met take no further part in pass 1.
+  mutating func retirePass1Roles(from r: RoleIndex) {
+    var x = r
+    while x.i > 0 {
+      if cur.pass1Role[x.i] && !roles.guaranteeUnmet(x) {
+        cur.pass1Role[x.i] = false
+        var y = x
+        while y.i > 0 {
+          cur.pass1Count[y.i] -= 1
+          if cur.pass1Count[y.i] == 0 { cur.pass1Subtree[y.i] = false }
+          y = roles.parent[y.i]
+        }
+      }
+      x = roles.parent[x.i]
+    }
+  }
+
+  /// Whether nothing in role x's subtree can be offered anything for the rest of the pass:
+  /// in pass 1, no role of the subtree has an unmet guarantee; in pass 2, x's limit leaves
+  /// none of any kind the cluster has and no reservation can reach the subtree. Both only
+  /// become true as a pass goes on (consumption only grows within a cycle).
+  func roleIsSpent(_ x: RoleIndex) -> Bool {
+    if cur.pass == 1 { return !cur.pass1Subtree[x.i] }
+    let kinds = cur.clusterKinds
+    if kinds == 0 || roles.limitMask[x.i] & kinds != kinds || cur.reservedNear[x.i] {
+      return false
+    }
+    var m = kinds
+    while m != 0 {
+      let k = m.trailingZeroBitCount
+      m &= m - 1
+      if roles.consumption[x.i][k] < roles.limit[x.i][k] { return false }
+    }
+    return true
+  }
+
+  /// Roles with a reservation of their own, of an ancestor or of a descendant (parents are
+  /// interned before their children, so one backward and one forward sweep suffice).
+  func reservedNearMap() -> [Bool] {
+    let own = roles.reservedTotal.map { !$0.isZero }
+    var sub = own
+    for x in stride(from: roles.count - 1, through: 1, by: -1) where sub[x] {
+      sub[roles.parent[x].i] = true
+    }
+    var anc = Array(repeating: false, count: roles.count)
+    var near = sub
+    for x in 1..<max(1, roles.count) {
+      let p = roles.parent[x].i
+      if p > 0 { anc[x] = anc[p] || own[p] }
+      if anc[x] { near[x] = true }
+    }
+    return near
+  }
+
+  /// Notes a role entry the walk found spent; it leaves its parent's heap after this agent
+  /// (not during a walk of that heap), so later agents of the pass skip it for free.
+  mutating func noteSpent(_ x: RoleIndex) {
+    if parkStamp.count < roles.count {
+      parkStamp.append(contentsOf: repeatElement(0, count: roles.count - parkStamp.count))
+    }
+    if parkStamp[x.i] == passStamp { return }
+    parkStamp[x.i] = passStamp
+    parkQueue.append(x)
+  }
+
+  /// Takes the noted role entries out of their parents' heaps until the pass ends.
+  mutating func parkNotedRoles() {
+    for x in parkQueue {
+      let e = roles.entryClient[x.i]
+      if e != .none && sorter.heapOf[e.i] >= 0 {
+        sorter.remove(e)
+        parkedRoles.append(x)
+        rolesParked += 1
+      }
+    }
+    parkQueue.removeAll(keepingCapacity: true)
+  }
+
+  /// Puts every parked role entry back, with its key brought up to date.
+  mutating func unparkRoles() {
+    parkNotedRoles()
+    for x in parkedRoles {
+      let e = roles.entryClient[x.i]
+      refreshKey(e)
+      insertRefreshing(e, heap: Sorter.childHeap(roles.parent[x.i]))
+    }
+    parkedRoles.removeAll(keepingCapacity: true)
+    passStamp += 1
   }
 
   static func pairKey(_ c: ClientIndex, _ a: AgentIndex) -> UInt64 {
@@ -201,6 +308,10 @@ extension Engine {
       switch sorter.kind[c.i] {
       case .roleEntry:
         let child = sorter.role[c.i]
+        if parkSpentRoles && roleIsSpent(child) {
+          noteSpent(child)
+          return nil
+        }
         if cur.pass == 1 && !cur.pass1Subtree[child.i] { return nil }
         return searchRole(child)
       case .selfEntry:
@@ -214,6 +325,10 @@ extension Engine {
       switch sorter.kind[c.i] {
       case .roleEntry:
         let child = sorter.role[c.i]
+        if parkSpentRoles && roleIsSpent(child) {
+          noteSpent(child)
+          continue
+        }
         if cur.pass == 1 && !cur.pass1Subtree[child.i] { continue }
         if let found = searchRole(child) { return found }
       case .selfEntry:
@@ -228,6 +343,7 @@ extension Engine {
 
   mutating func searchFrameworks(_ r: RoleIndex) -> Candidate? {
     if cur.pass == 1 && !cur.pass1Role[r.i] { return nil }
+    if sorter.heaps[Sorter.frameworkHeap(r)].isEmpty { return nil }
     guard makePlan(r) else { return nil }
     let a = cur.agent
     let stamp = cur.stamp
@@ -280,6 +396,16 @@ extension Engine {
     let entries = sorter.heaps[h]
     return HeapWalk(
       heap: h, entries: entries, count: entries.count, base: walkTop, size: 0, started: false)
+  }
+
+  /// Takes the walk's scratch space now rather than at its second entry, so that another walk
+  /// can run interleaved with it (a merge of two heaps); end both by resetting `walkTop` to
+  /// the first one's base.
+  mutating func reserveWalk(_ w: HeapWalk) {
+    walkTop = w.base + w.count
+    if walkScratch.count < walkTop {
+      walkScratch.append(contentsOf: repeatElement(0, count: walkTop - walkScratch.count + 64))
+    }
   }
 
   /// Frees the walk's scratch space (walks nest like a stack).

@@ -806,15 +806,41 @@ extension Engine {
       case .roleEntry:
         if let found = firstPendingClient(sorter.role[c.i], stamp: stamp) { return found }
       case .selfEntry:
-        var fw = beginWalk(Sorter.frameworkHeap(r))
-        while let fc = nextInWalk(&fw) {
+        // Active and suppressed frameworks merged in DRF order: suppression concerns offers
+        // only. Both walks take their scratch space up front as they interleave.
+        var wa = beginWalk(Sorter.frameworkHeap(r))
+        reserveWalk(wa)
+        var ws = beginWalk(Sorter.suppressedHeap(r))
+        reserveWalk(ws)
+        var ca = nextInWalk(&wa)
+        var cs = nextInWalk(&ws)
+        while ca != nil || cs != nil {
+          let fc: ClientIndex
+          if let x = ca, let y = cs {
+            // Keys of lone heap entries are not kept current: refresh both before comparing.
+            refreshKey(x)
+            refreshKey(y)
+            if sorter.entry(y) < sorter.entry(x) {
+              fc = y
+              cs = nextInWalk(&ws)
+            } else {
+              fc = x
+              ca = nextInWalk(&wa)
+            }
+          } else if let x = ca {
+            fc = x
+            ca = nextInWalk(&wa)
+          } else {
+            fc = cs!
+            cs = nextInWalk(&ws)
+          }
           if sorter.mark[fc.i] != stamp, fc.i < pendingByClient.count,
             !pendingByClient[fc.i].isEmpty
           {
             return fc
           }
         }
-        endWalk(fw)
+        walkTop = wa.base
       case .framework:
         continue
       }
