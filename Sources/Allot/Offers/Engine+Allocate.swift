@@ -211,8 +211,9 @@ extension Engine {
     }
   }
 
-  /// Whether nothing in role x's subtree can be offered anything for the rest of the pass:
-  /// in pass 1, no role of the subtree has an unmet guarantee; in pass 2, x's limit leaves
+  /// Whether nothing in role x's subtree can be offered anything for the rest of the pass.
+  ///
+  /// In pass 1: no role of the subtree has an unmet guarantee; in pass 2, x's limit leaves
   /// none of any kind the cluster has and no reservation can reach the subtree. Both only
   /// become true as a pass goes on (consumption only grows within a cycle).
   func roleIsSpent(_ x: RoleIndex) -> Bool {
