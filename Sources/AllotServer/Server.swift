@@ -461,9 +461,9 @@ public final class Server {
 
   /// Answers the complete lines of `bytes`; returns how many bytes were used.
   ///
-  /// Line ends are looked for from `searchFrom` on (the bytes before it hold none). A line longer than
-  /// the limit, finished or not, is answered with `tooLarge` and marks the connection
-  /// closing (one byte of slack for a trailing `\r`).
+  /// Line ends are looked for from `searchFrom` on (the bytes before it hold none). A line
+  /// longer than the limit, finished or not, is answered with `tooLarge` and marks the
+  /// connection closing (one byte of slack for a trailing `\r`).
   func answerLines(_ c: Connection, _ bytes: UnsafeBufferPointer<UInt8>, searchFrom: Int) -> Int {
     guard let base = bytes.baseAddress else { return 0 }
     let limit = dispatcher.options.maxLine + 1
@@ -577,6 +577,15 @@ func errnoText() -> String { String(cString: strerror(errno)) }
 /// in-process, such as `allot-bench server`.
 public func requestServerStop() {
   stopRequested.store(true, ordering: .relaxed)
+}
+
+/// Raises the soft limit on open files to the hard limit, so that the server holds as many
+/// connections as the system lets it.
+///
+/// - Returns: The limit now in force, or nil when it cannot be read.
+public func raiseOpenFileLimit() -> Int? {
+  let n = allot_sys_raise_open_file_limit()
+  return n < 0 ? nil : n
 }
 
 /// Installs the SIGTERM/SIGINT handlers (they set the stop flag) and ignores SIGPIPE.

@@ -188,6 +188,12 @@ if let dir = dataDir {
 
 if !manualClock { options.allocationInterval = interval }
 installSignalHandlers()
+// Every connection is a descriptor: take the hard limit (the refusal path of the loop copes
+// when even that runs out).
+if let limit = raiseOpenFileLimit(), limit < options.maxConnections + 16 {
+  printError(
+    "the open file limit (\(limit)) is below --max-connections (\(options.maxConnections))")
+}
 let server = Server(
   dispatcher: Dispatcher(engine: engine, options: dispatcherOptions), options: options)
 server.journal = journal

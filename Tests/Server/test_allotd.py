@@ -4,6 +4,7 @@ Run: ALLOTD=.build/release/allotd python3 -m pytest -q Tests/Server  (or plain p
 """
 import json
 import os
+import resource
 import signal
 import socket
 import subprocess
@@ -14,11 +15,15 @@ ALLOTD = os.environ.get("ALLOTD", ".build/release/allotd")
 
 
 class Server:
-    def __init__(self, *args):
+    def __init__(self, *args, preexec_fn=None):
         self.dir = tempfile.mkdtemp(prefix="allotd-test-")
         self.sock = os.path.join(self.dir, "s.sock")
-        self.proc = subprocess.Popen([ALLOTD, "--listen", "unix:" + self.sock, *args],
-                                     stderr=subprocess.PIPE)
+        # stderr goes to a file, never a pipe nobody drains (a full pipe would block the
+        # server's log writes and hide a busy loop).
+        self.log_path = os.path.join(self.dir, "stderr")
+        with open(self.log_path, "wb") as log:
+            self.proc = subprocess.Popen([ALLOTD, "--listen", "unix:" + self.sock, *args],
+                                         stderr=log, preexec_fn=preexec_fn)
         deadline = time.time() + 10
         while True:
             try:
@@ -29,10 +34,26 @@ class Server:
             except OSError:
                 self.conn.close()
                 if time.time() > deadline or self.proc.poll() is not None:
-                    raise RuntimeError("allotd did not start: %s" % self.proc.stderr.read().decode())
+                    raise RuntimeError("allotd did not start: %s" % self.log())
                 time.sleep(0.05)
         self.next_id = 0
         self.buf = b""
+
+    def log(self):
+        with open(self.log_path, "rb") as f:
+            return f.read().decode(errors="replace")
+
+    def connect(self):
+        c = socket.socket(socket.AF_UNIX)
+        c.settimeout(10)
+        c.connect(self.sock)
+        return c
+
+    def cpu_seconds(self):
+        """The server's user + system CPU time so far."""
+        with open("/proc/%d/stat" % self.proc.pid) as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
     def line(self, text):
         self.conn.sendall(text.encode() + b"\n")
@@ -161,9 +182,14 @@ def test_bad_input_of_every_kind_gets_an_answer():
 
 def test_slow_sender_and_half_close():
     s = Server("--manual-clock")
-    for b in b'{"jsonrpc":"2.0","id":1,"method":"ping"}':
+    other = s.connect()
+    for k, b in enumerate(b'{"jsonrpc":"2.0","id":1,"method":"ping"}'):
         s.conn.sendall(bytes([b]))
         time.sleep(0.002)
+        if k % 8 == 0:
+            # Others are served while a line trickles in byte by byte.
+            assert ping(other, k) == {"jsonrpc": "2.0", "id": k, "result": {"version": "1"}}
+    other.close()
     s.conn.sendall(b"\n")
     # Half-close: the last line has no newline; it is answered, then the server closes.
     s.conn.sendall(b'{"jsonrpc":"2.0","id":2,"method":"ping"}')
@@ -232,6 +258,103 @@ def test_auth_required_before_other_methods():
     assert s.call("auth", {"token": "t0ken"}) == {}
     assert "agents" in s.call("state")
     assert s.stop() == 0
+
+
+def ping(c, i=1):
+    """One ping over a raw socket; returns the reply object."""
+    c.sendall(b'{"jsonrpc":"2.0","id":%d,"method":"ping"}\n' % i)
+    data = b""
+    while not data.endswith(b"\n"):
+        chunk = c.recv(65536)
+        if not chunk:
+            return None
+        data += chunk
+    return json.loads(data)
+
+
+def test_two_thousand_idle_connections():
+    # The client needs 2,000 descriptors too: raise this process's soft limit if needed.
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft < 2200:
+        assert hard == resource.RLIM_INFINITY or hard >= 2200, "hard open file limit below 2200"
+        resource.setrlimit(resource.RLIMIT_NOFILE, (2200 if hard == resource.RLIM_INFINITY else min(hard, 4096), hard))
+    # And the server's soft limit starts at 1024: it raises it to the hard limit itself.
+    s = Server("--manual-clock", preexec_fn=lambda: resource.setrlimit(
+        resource.RLIMIT_NOFILE, (min(1024, hard), hard)))
+    idle = [s.connect() for _ in range(2000)]
+    assert s.call("ping") == {"version": "1"}
+    # Every one of them is open and served, the last as well as the first.
+    for i in range(0, 2000, 97):
+        assert ping(idle[i], i) == {"jsonrpc": "2.0", "id": i, "result": {"version": "1"}}
+    assert ping(idle[-1], 5) == {"jsonrpc": "2.0", "id": 5, "result": {"version": "1"}}
+    for c in idle:
+        c.close()
+    assert s.call("ping") == {"version": "1"}
+    assert s.stop() == 0
+
+
+def test_file_descriptors_running_out():
+    # A server with 40 descriptors; 150 clients more than it can hold.
+    s = Server("--manual-clock", preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_NOFILE, (40, 40)))
+    crowd = []
+    for _ in range(150):
+        c = socket.socket(socket.AF_UNIX)
+        c.settimeout(10)
+        try:
+            c.connect(s.sock)
+        except OSError:
+            c.close()  # a full backlog refuses; the server has not spun to empty it
+            continue
+        crowd.append(c)
+    time.sleep(0.2)
+    # No busy loop while descriptors are short (one spinning core reads as ~1.0).
+    before, t0 = s.cpu_seconds(), time.time()
+    time.sleep(1.0)
+    share = (s.cpu_seconds() - before) / (time.time() - t0)
+    assert share < 0.3, "allotd used %.0f%% of a core while out of descriptors" % (share * 100)
+    # The connection made before the crowd is still served.
+    assert s.call("ping") == {"version": "1"}
+    assert "event=accept-failed" in s.log()
+    # Those beyond the limit were accepted and closed (end of file), not left hanging.
+    refused = 0
+    for c in crowd:
+        try:
+            if ping(c) is None:
+                refused += 1
+        except OSError:
+            refused += 1
+    assert refused > 0
+    for c in crowd:
+        c.close()
+    # Once they are gone, new connections are accepted and served again.
+    deadline = time.time() + 5
+    while True:
+        try:
+            fresh = s.connect()
+            if ping(fresh, 9) == {"jsonrpc": "2.0", "id": 9, "result": {"version": "1"}}:
+                break
+        except OSError:
+            pass
+        assert time.time() < deadline, "no new connection accepted after the crowd left"
+        time.sleep(0.05)
+    fresh.close()
+    assert s.stop() == 0
+
+
+def test_sigterm_answers_what_was_sent_and_exits_0():
+    s = Server("--manual-clock")
+    # Three requests in one write, not read yet; then SIGTERM.
+    s.conn.sendall(b"".join(b'{"jsonrpc":"2.0","id":%d,"method":"ping"}\n' % i for i in (1, 2, 3)))
+    s.proc.send_signal(signal.SIGTERM)
+    data = b""
+    while True:
+        chunk = s.conn.recv(65536)
+        if not chunk:
+            break
+        data += chunk
+    assert [json.loads(x)["id"] for x in data.split(b"\n") if x] == [1, 2, 3]
+    assert s.proc.wait(10) == 0
+    assert not os.path.exists(s.sock)
 
 
 if __name__ == "__main__":

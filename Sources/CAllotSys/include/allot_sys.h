@@ -5,6 +5,7 @@
 
 
 #include <sys/epoll.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 
 /* accept4 is declared only under _GNU_SOURCE, which would make this module's view of the
@@ -38,6 +39,20 @@ static inline int allot_sys_epoll_wait(int ep, int *fds, unsigned int *events, i
     events[i] = evs[i].events;
   }
   return n;
+}
+
+/* Raises the soft limit on open files to the hard limit; returns the soft limit now in
+ * force (-1 if it cannot be read; the largest long for no limit). */
+static inline long allot_sys_raise_open_file_limit(void) {
+  struct rlimit r;
+  if (getrlimit(RLIMIT_NOFILE, &r) != 0) return -1;
+  if (r.rlim_cur < r.rlim_max) {
+    struct rlimit raised = r;
+    raised.rlim_cur = r.rlim_max;
+    if (setrlimit(RLIMIT_NOFILE, &raised) == 0) r = raised;
+  }
+  return r.rlim_cur == RLIM_INFINITY || r.rlim_cur > (rlim_t)__LONG_MAX__ ? __LONG_MAX__
+                                                                          : (long)r.rlim_cur;
 }
 
 /* The event bits as plain numbers (glibc defines them through an enum Swift can't reach). */
