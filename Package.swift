@@ -53,6 +53,9 @@ let package = Package(
     .testTarget(name: "AllotTests", dependencies: ["Allot"], swiftSettings: internalChecks),
     .testTarget(
       name: "AllotRPCTests", dependencies: ["AllotRPC", "Allot"], swiftSettings: internalChecks),
+    // The real allotd binary on a temporary Unix socket; the dependency makes `swift test`
+    // build it beside the test bundle.
+    .testTarget(name: "AllotServerTests", dependencies: ["allotd"]),
   ],
   swiftLanguageModes: [.v6]
 )

@@ -226,6 +226,9 @@ public final class Server {
     }
     spareFD = open("/dev/null", O_RDONLY | O_CLOEXEC)
     for l in listeners { _ = allot_sys_epoll_ctl(ep, EPOLL_CTL_ADD, l, epollIn) }
+    let signalFD = stopSignalFD.load(ordering: .relaxed)
+    if signalFD >= 0 { _ = allot_sys_epoll_ctl(ep, EPOLL_CTL_ADD, signalFD, epollIn) }
+    if wakeFD >= 0 { _ = allot_sys_epoll_ctl(ep, EPOLL_CTL_ADD, wakeFD, epollIn) }
     var readyFDs = [Int32](repeating: 0, count: 256)
     var readyEvents = [UInt32](repeating: 0, count: 256)
     var buffer = [UInt8](repeating: 0, count: 65536)
@@ -246,11 +249,14 @@ public final class Server {
       if let until = listenersPausedUntil, turnTime >= until { resumeListeners() }
       for k in 0..<Int(n) {
         let fd = readyFDs[k]
-        if listeners.contains(fd) {
-          acceptAll(fd)
+        guard let c = connection(fd) else {
+          if listeners.contains(fd) {
+            acceptAll(fd)
+          } else if fd == signalFD {
+            while allot_sys_read_signal(fd) > 0 { stopRequested.store(true, ordering: .relaxed) }
+          }
           continue
         }
-        guard let c = connection(fd) else { continue }
         service(c, readyEvents[k], &buffer)
         if !c.touched {
           c.touched = true
@@ -577,6 +583,34 @@ func errnoText() -> String { String(cString: strerror(errno)) }
 /// in-process, such as `allot-bench server`.
 public func requestServerStop() {
   stopRequested.store(true, ordering: .relaxed)
+  allot_sys_eventfd_signal(wakeFD)
+}
+
+/// An eventfd every server loop watches: ``requestServerStop()`` makes it readable so that a
+/// loop blocked in `epoll_wait` wakes at once (it is never drained; the loops then stop).
+let wakeFD: Int32 = allot_sys_eventfd()
+
+/// The signalfd that reads SIGTERM and SIGINT once ``installSignalHandlers()`` ran (-1
+/// before, or when the handler fallback is in use).
+let stopSignalFD = Atomic<Int32>(-1)
+
+/// Ignores SIGPIPE and routes SIGTERM/SIGINT to the server loop.
+///
+/// The signals are blocked and read from a signalfd in the loop (whatever signal mask or
+/// disposition the process inherited); call this before starting any thread, since threads
+/// inherit the mask. Where signalfd fails, handlers that set the stop flag are installed.
+public func installSignalHandlers() {
+  signal(SIGPIPE, SIG_IGN)
+  let fd = allot_sys_stop_signal_fd()
+  if fd >= 0 {
+    stopSignalFD.store(fd, ordering: .relaxed)
+    return
+  }
+  let handler: @convention(c) (Int32) -> Void = { _ in
+    stopRequested.store(true, ordering: .relaxed)
+  }
+  signal(SIGTERM, handler)
+  signal(SIGINT, handler)
 }
 
 /// Raises the soft limit on open files to the hard limit, so that the server holds as many
@@ -586,14 +620,4 @@ public func requestServerStop() {
 public func raiseOpenFileLimit() -> Int? {
   let n = allot_sys_raise_open_file_limit()
   return n < 0 ? nil : n
-}
-
-/// Installs the SIGTERM/SIGINT handlers (they set the stop flag) and ignores SIGPIPE.
-public func installSignalHandlers() {
-  signal(SIGPIPE, SIG_IGN)
-  let handler: @convention(c) (Int32) -> Void = { _ in
-    stopRequested.store(true, ordering: .relaxed)
-  }
-  signal(SIGTERM, handler)
-  signal(SIGINT, handler)
 }
