@@ -67,25 +67,28 @@ let stopRequested = Atomic<Bool>(false)
 /// One client.
 ///
 /// A class, so that the loop updates it in place through the descriptor table (a struct in
-/// a dictionary was copied out and back, and its buffers with it).
+/// a dictionary was copied out and back, and its buffers with it). Only the loop thread
+/// touches it and no access overlaps another to the same property (a line being answered
+/// is never read from `input` in place), so the dynamic exclusivity checks are off: they
+/// were half of the server's own instructions per request.
 final class Connection {
   let fd: Int32
   /// The bytes of an unfinished line (complete lines are answered as they arrive).
-  var input: [UInt8] = []
+  @exclusivity(unchecked) var input: [UInt8] = []
   /// How much of `input` was already searched for a line end.
-  var searched = 0
+  @exclusivity(unchecked) var searched = 0
   /// Replies not yet written: `output[outputStart...]`.
-  var output: [UInt8] = []
-  var outputStart = 0
-  var session: Session
-  var lastActivity: Int64
-  var lastWriteProgress: Int64
+  @exclusivity(unchecked) var output: [UInt8] = []
+  @exclusivity(unchecked) var outputStart = 0
+  @exclusivity(unchecked) var session: Session
+  @exclusivity(unchecked) var lastActivity: Int64
+  @exclusivity(unchecked) var lastWriteProgress: Int64
   /// After a too-long line or a failed write: reply if possible, then close.
-  var closing = false
+  @exclusivity(unchecked) var closing = false
   /// The epoll events registered for the connection.
-  var interest: UInt32
+  @exclusivity(unchecked) var interest: UInt32
   /// Whether the connection is in the current loop turn's list of served connections.
-  var touched = false
+  @exclusivity(unchecked) var touched = false
 
   init(fd: Int32, session: Session, now: Int64, interest: UInt32) {
     self.fd = fd
@@ -114,30 +117,31 @@ let epollRdHup = UInt32(ALLOT_SYS_EPOLLRDHUP)
 /// for want of file descriptors, a descriptor held in reserve is closed to accept and close
 /// the pending connection, so a listener that stays readable never spins the loop.
 public final class Server {
-  var dispatcher: Dispatcher
+  // Loop-thread state without dynamic exclusivity checks, as in `Connection`.
+  @exclusivity(unchecked) var dispatcher: Dispatcher
   let options: ServerOptions
-  var listeners: [Int32] = []
+  @exclusivity(unchecked) var listeners: [Int32] = []
   /// Connections by file descriptor.
-  var table: [Connection?] = []
-  var connectionCount = 0
+  @exclusivity(unchecked) var table: [Connection?] = []
+  @exclusivity(unchecked) var connectionCount = 0
   let requireAuth: Bool
-  var nextCycle: Int64 = .max
+  @exclusivity(unchecked) var nextCycle: Int64 = .max
   let startedAt = ContinuousClock.now
   /// The journal of a durable server (`--data-dir`).
-  public var journal: Journal?
-  var journalFailed = false
-  var ep: Int32 = -1
-  var lastReap: Int64 = 0
+  @exclusivity(unchecked) public var journal: Journal?
+  @exclusivity(unchecked) var journalFailed = false
+  @exclusivity(unchecked) var ep: Int32 = -1
+  @exclusivity(unchecked) var lastReap: Int64 = 0
   /// The current loop turn's time (milliseconds since start; read once a turn).
-  var turnTime: Int64 = 0
+  @exclusivity(unchecked) var turnTime: Int64 = 0
   /// A descriptor (`/dev/null`) held in reserve for when descriptors run out.
-  var spareFD: Int32 = -1
+  @exclusivity(unchecked) var spareFD: Int32 = -1
   /// When the listeners were taken out of epoll (descriptors ran out and no spare was
   /// left): the time to put them back.
-  var listenersPausedUntil: Int64?
+  @exclusivity(unchecked) var listenersPausedUntil: Int64?
   /// Accept failures for want of descriptors since the last log line about them.
-  var refusedSinceLog = 0
-  var lastRefusalLog: Int64 = -1_000_000
+  @exclusivity(unchecked) var refusedSinceLog = 0
+  @exclusivity(unchecked) var lastRefusalLog: Int64 = -1_000_000
 
   /// Creates a server around a dispatcher.
   public init(dispatcher: Dispatcher, options: ServerOptions) {
