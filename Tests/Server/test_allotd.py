@@ -7,6 +7,7 @@ import os
 import resource
 import signal
 import socket
+import struct
 import subprocess
 import tempfile
 import time
@@ -355,6 +356,28 @@ def test_sigterm_answers_what_was_sent_and_exits_0():
     assert [json.loads(x)["id"] for x in data.split(b"\n") if x] == [1, 2, 3]
     assert s.proc.wait(10) == 0
     assert not os.path.exists(s.sock)
+
+
+def test_tcp_resets_mid_line_and_before_the_reply():
+    probe = socket.socket()
+    probe.bind(("127.0.0.1", 0))
+    port = probe.getsockname()[1]
+    probe.close()
+    s = Server("--manual-clock", "--listen", "tcp:127.0.0.1:%d" % port)
+    linger_zero = struct.pack("ii", 1, 0)  # close sends RST instead of FIN
+    for payload in (b'{"jsonrpc":"2.0","id":1,"meth',              # reset mid-line
+                    b'{"jsonrpc":"2.0","id":1,"method":"state"}\n' * 50):  # before the replies
+        for _ in range(20):
+            c = socket.create_connection(("127.0.0.1", port), timeout=10)
+            c.sendall(payload)
+            c.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, linger_zero)
+            c.close()
+    # The server lives on, over Unix and TCP alike.
+    assert s.call("ping") == {"version": "1"}
+    t = socket.create_connection(("127.0.0.1", port), timeout=10)
+    assert ping(t, 3) == {"jsonrpc": "2.0", "id": 3, "result": {"version": "1"}}
+    t.close()
+    assert s.stop() == 0
 
 
 if __name__ == "__main__":
