@@ -281,7 +281,7 @@ public final class Server {
       for c in touched {
         c.touched = false
         guard connection(c.fd) === c else { continue }
-        flush(c, blocking: false)
+        flush(c)
         if c.closing && c.pendingOutput == 0 {
           closeConnection(c)
           continue
@@ -315,10 +315,25 @@ public final class Server {
       }
     }
     if journal?.hasPending == true && !journalFailed { try? journal!.commit() }
-    for case let c? in table {
-      if !journalFailed { flush(c, blocking: true) }
-      closeConnection(c)
+    // Write the replies to every client at once, for at most min(write-stall timeout, 5 s)
+    // in all (one stalled client does not hold up the others, nor the exit, for long).
+    var waiting: [Connection] = journalFailed ? [] : table.compactMap { $0 }
+    let deadline = turnTime + min(options.writeStallTimeout, 5) * 1000
+    var readyFDs = [Int32](repeating: 0, count: 256)
+    var readyEvents = [UInt32](repeating: 0, count: 256)
+    while true {
+      waiting.removeAll { c in
+        flush(c)
+        if c.pendingOutput == 0 { return true }
+        updateInterest(c)
+        return false
+      }
+      if waiting.isEmpty || millis() >= deadline { break }
+      // Sleeps until some socket can take more (or 100 ms).
+      _ = allot_sys_epoll_wait(ep, &readyFDs, &readyEvents, 256, 100)
+      turnTime = millis()
     }
+    for case let c? in table { closeConnection(c) }
     for address in options.listen { if case .unix(let path) = address { unlink(path) } }
     if spareFD >= 0 { close(spareFD) }
     close(ep)
@@ -427,15 +442,15 @@ public final class Server {
         c.lastActivity = turnTime
         buffer.withUnsafeBufferPointer { consume(c, UnsafeBufferPointer(rebasing: $0[0..<got])) }
       } else if got == 0 {
-        // Half-close: answer what was read (made durable first), then close.
+        // End of input (a half-close, or a close): answer what was read, an unfinished
+        // last line included; the connection closes once the replies are written (after
+        // the turn's group commit made them durable; the write-stall timeout bounds it).
         if !c.closing && !c.input.isEmpty {
           let rest = c.input
           c.input = []
           rest.withUnsafeBufferPointer { respond(c, $0) }
         }
-        if journal?.hasPending == true { try? journal!.commit() }
-        flush(c, blocking: true)
-        closeConnection(c)
+        c.closing = true
       } else if errno != EAGAIN && errno != EINTR {
         closeConnection(c)
       }
@@ -511,7 +526,9 @@ public final class Server {
     }
   }
 
-  func flush(_ c: Connection, blocking: Bool) {
+  /// Writes what the socket takes now; on a reset or other error drops the output and marks
+  /// the connection closing.
+  func flush(_ c: Connection) {
     var progress = false
     while c.outputStart < c.output.count {
       let start = c.outputStart
@@ -524,20 +541,13 @@ public final class Server {
         continue
       }
       if w < 0 && errno == EINTR { continue }
-      if w < 0 && errno == EAGAIN {
-        if blocking {
-          var p = pollfd(fd: c.fd, events: Int16(POLLOUT), revents: 0)
-          if poll(&p, 1, 1000) > 0 { continue }
-        }
-        break
-      }
-      // Reset or other error: drop the output.
+      if w < 0 && errno == EAGAIN { break }
       c.output = []
       c.outputStart = 0
       c.closing = true
       return
     }
-    if progress { c.lastWriteProgress = blocking ? millis() : turnTime }
+    if progress { c.lastWriteProgress = turnTime }
     if c.outputStart == c.output.count {
       // All written: keep a small buffer for the next replies, give a large one back.
       if c.output.capacity > 1 << 16 {

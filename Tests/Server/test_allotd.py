@@ -380,6 +380,27 @@ def test_tcp_resets_mid_line_and_before_the_reply():
     assert s.stop() == 0
 
 
+def test_half_closed_slow_reader_gets_every_reply():
+    s = Server("--manual-clock")
+    c = s.connect()
+    n = 4000  # replies well beyond the socket buffer
+    c.sendall(b"".join(b'{"jsonrpc":"2.0","id":%d,"method":"state"}\n' % i for i in range(n)))
+    c.shutdown(socket.SHUT_WR)
+    # Others are served while those replies wait for a reader that is in no hurry.
+    for k in range(3):
+        assert s.call("ping") == {"version": "1"}
+        time.sleep(0.5)
+    data = b""
+    while True:
+        chunk = c.recv(1 << 16)
+        if not chunk:
+            break
+        data += chunk
+    assert [json.loads(x)["id"] for x in data.split(b"\n") if x] == list(range(n))
+    c.close()
+    assert s.stop() == 0
+
+
 if __name__ == "__main__":
     tests = [v for k, v in sorted(globals().items()) if k.startswith("test_")]
     failed = 0
