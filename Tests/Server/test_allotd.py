@@ -401,6 +401,33 @@ def test_half_closed_slow_reader_gets_every_reply():
     assert s.stop() == 0
 
 
+def test_max_connections_and_idle_timeout():
+    s = Server("--manual-clock", "--max-connections", "3", "--idle-timeout", "1")
+    a, b = s.connect(), s.connect()  # with s.conn: three
+    extra = s.connect()  # accepted and closed at once
+    assert extra.recv(100) == b""
+    extra.close()
+    # The idle ones are closed after about a second; one that keeps talking stays open.
+    deadline = time.time() + 10
+    closed = set()
+    while len(closed) < 2:
+        assert time.time() < deadline, "idle connections were not closed"
+        assert s.call("ping") == {"version": "1"}
+        for name, c in (("a", a), ("b", b)):
+            c.setblocking(False)
+            try:
+                if c.recv(100) == b"":
+                    closed.add(name)
+            except BlockingIOError:
+                pass
+        time.sleep(0.2)
+    # Room again for a new connection.
+    fresh = s.connect()
+    assert ping(fresh, 4) == {"jsonrpc": "2.0", "id": 4, "result": {"version": "1"}}
+    fresh.close()
+    assert s.stop() == 0
+
+
 if __name__ == "__main__":
     tests = [v for k, v in sorted(globals().items()) if k.startswith("test_")]
     failed = 0
