@@ -162,6 +162,7 @@ public final class Server {
     let bytes = Array(line.utf8)
     _ = bytes.withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
   }
+
   /// Opens every listener; throws a message naming the address on failure.
   public func bind() throws(ServerError) {
     for address in options.listen {
@@ -302,6 +303,10 @@ public final class Server {
   func shutDown(_ buffer: inout [UInt8]) {
     for l in listeners { close(l) }
     listeners = []
+    // Only the clients' sockets wake the waits below (the wake eventfd stays readable).
+    let signalFD = stopSignalFD.load(ordering: .relaxed)
+    if signalFD >= 0 { _ = allot_sys_epoll_ctl(ep, EPOLL_CTL_DEL, signalFD, 0) }
+    if wakeFD >= 0 { _ = allot_sys_epoll_ctl(ep, EPOLL_CTL_DEL, wakeFD, 0) }
     turnTime = millis()
     for case let c? in table where !c.closing && !journalFailed {
       // Bounded: at most 64 reads per connection, and no more once replies back up.

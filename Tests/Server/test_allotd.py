@@ -428,6 +428,24 @@ def test_max_connections_and_idle_timeout():
     assert s.stop() == 0
 
 
+def test_sigterm_with_a_client_that_never_reads_exits_0():
+    s = Server("--manual-clock", "--write-stall-timeout", "1")
+    greedy = s.connect()
+    greedy.setblocking(False)
+    request = b'{"jsonrpc":"2.0","id":1,"method":"state"}\n' * 200
+    try:
+        while True:
+            greedy.send(request)
+    except BlockingIOError:
+        pass  # both socket buffers full: replies wait in the server
+    s.conn.sendall(b'{"jsonrpc":"2.0","id":7,"method":"ping"}\n')
+    s.proc.send_signal(signal.SIGTERM)
+    # The reading client gets its answer; the stalled one does not hold the exit up for long.
+    assert json.loads(s.conn.recv(1000))["id"] == 7
+    assert s.proc.wait(10) == 0
+    greedy.close()
+
+
 if __name__ == "__main__":
     tests = [v for k, v in sorted(globals().items()) if k.startswith("test_")]
     failed = 0
