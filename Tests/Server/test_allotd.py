@@ -56,6 +56,13 @@ class Server:
             fields = f.read().rsplit(")", 1)[1].split()
         return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
+    def peak_rss_bytes(self):
+        with open("/proc/%d/status" % self.proc.pid) as f:
+            for row in f:
+                if row.startswith("VmHWM:"):
+                    return int(row.split()[1]) * 1024
+        raise AssertionError("no VmHWM")
+
     def line(self, text):
         self.conn.sendall(text.encode() + b"\n")
         while b"\n" not in self.buf:
@@ -225,6 +232,9 @@ def test_a_client_that_never_reads_does_not_stop_the_others():
             closed = True  # the write-stall timeout closed it
     assert closed, "the client that never reads was not closed"
     assert s.call("ping") == {"version": "1"}
+    # Bounded memory: reading stops while 16 MiB of replies wait (plus a ~20 MB baseline).
+    peak = s.peak_rss_bytes()
+    assert peak < 128 << 20, "allotd peaked at %d MiB" % (peak >> 20)
     greedy.close()
     assert s.stop() == 0
 
