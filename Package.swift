@@ -59,6 +59,9 @@ let package = Package(
     .testTarget(
       name: "AllotRPCTests", dependencies: ["AllotRPC", "Allot"], swiftSettings: internalChecks),
     .testTarget(name: "AllotBenchTests", dependencies: ["AllotBenchKit"]),
+    // The real allotd binary on a temporary Unix socket; the dependency makes `swift test`
+    // build it beside the test bundle.
+    .testTarget(name: "AllotServerTests", dependencies: ["allotd"]),
   ],
   swiftLanguageModes: [.v6]
 )

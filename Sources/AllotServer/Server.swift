@@ -65,35 +65,83 @@ public struct ServerOptions: Sendable {
 let stopRequested = Atomic<Bool>(false)
 
 /// One client.
-struct Connection {
-  var fd: Int32
-  var input: [UInt8] = []
-  var output: [UInt8] = []
-  var session: Session
-  var lastActivity: Int64
-  var lastWriteProgress: Int64
-  /// After a too-long line: reply, then close.
-  var closing = false
+///
+/// A class, so that the loop updates it in place through the descriptor table (a struct in
+/// a dictionary was copied out and back, and its buffers with it). Only the loop thread
+/// touches it and no access overlaps another to the same property (a line being answered
+/// is never read from `input` in place), so the dynamic exclusivity checks are off: they
+/// were half of the server's own instructions per request.
+final class Connection {
+  let fd: Int32
+  /// The bytes of an unfinished line (complete lines are answered as they arrive).
+  @exclusivity(unchecked) var input: [UInt8] = []
+  /// How much of `input` was already searched for a line end.
+  @exclusivity(unchecked) var searched = 0
+  /// Replies not yet written: `output[outputStart...]`.
+  @exclusivity(unchecked) var output: [UInt8] = []
+  @exclusivity(unchecked) var outputStart = 0
+  @exclusivity(unchecked) var session: Session
+  @exclusivity(unchecked) var lastActivity: Int64
+  @exclusivity(unchecked) var lastWriteProgress: Int64
+  /// After a too-long line or a failed write: reply if possible, then close.
+  @exclusivity(unchecked) var closing = false
   /// The epoll events registered for the connection.
-  var interest: UInt32 = 0
+  @exclusivity(unchecked) var interest: UInt32
+  /// Whether the connection is in the current loop turn's list of served connections.
+  @exclusivity(unchecked) var touched = false
+
+  init(fd: Int32, session: Session, now: Int64, interest: UInt32) {
+    self.fd = fd
+    self.session = session
+    self.lastActivity = now
+    self.lastWriteProgress = now
+    self.interest = interest
+  }
+
+  /// Reply bytes not yet written.
+  var pendingOutput: Int { output.count - outputStart }
 }
+
+let epollIn = UInt32(ALLOT_SYS_EPOLLIN)
+let epollOut = UInt32(ALLOT_SYS_EPOLLOUT)
+let epollErr = UInt32(ALLOT_SYS_EPOLLERR)
+let epollHup = UInt32(ALLOT_SYS_EPOLLHUP)
+let epollRdHup = UInt32(ALLOT_SYS_EPOLLRDHUP)
 
 /// The socket server: one thread, non-blocking sockets, `epoll(7)` (level-triggered);
 /// reading, parsing, dispatching and writing happen on that thread, so the engine has one
 /// owner.
+///
+/// A request costs three system calls when it arrives alone: `epoll_wait`, one `read` and
+/// one `send` (the registered events change only when replies back up). When accept fails
+/// for want of file descriptors, a descriptor held in reserve is closed to accept and close
+/// the pending connection, so a listener that stays readable never spins the loop.
 public final class Server {
-  var dispatcher: Dispatcher
+  // Loop-thread state without dynamic exclusivity checks, as in `Connection`.
+  @exclusivity(unchecked) var dispatcher: Dispatcher
   let options: ServerOptions
-  var listeners: [Int32] = []
-  var connections: [Int32: Connection] = [:]
+  @exclusivity(unchecked) var listeners: [Int32] = []
+  /// Connections by file descriptor.
+  @exclusivity(unchecked) var table: [Connection?] = []
+  @exclusivity(unchecked) var connectionCount = 0
   let requireAuth: Bool
-  var nextCycle: Int64 = .max
+  @exclusivity(unchecked) var nextCycle: Int64 = .max
   let startedAt = ContinuousClock.now
   /// The journal of a durable server (`--data-dir`).
-  public var journal: Journal?
-  var journalFailed = false
-  var ep: Int32 = -1
-  var lastReap: Int64 = 0
+  @exclusivity(unchecked) public var journal: Journal?
+  @exclusivity(unchecked) var journalFailed = false
+  @exclusivity(unchecked) var ep: Int32 = -1
+  @exclusivity(unchecked) var lastReap: Int64 = 0
+  /// The current loop turn's time (milliseconds since start; read once a turn).
+  @exclusivity(unchecked) var turnTime: Int64 = 0
+  /// A descriptor (`/dev/null`) held in reserve for when descriptors run out.
+  @exclusivity(unchecked) var spareFD: Int32 = -1
+  /// When the listeners were taken out of epoll (descriptors ran out and no spare was
+  /// left): the time to put them back.
+  @exclusivity(unchecked) var listenersPausedUntil: Int64?
+  /// Accept failures for want of descriptors since the last log line about them.
+  @exclusivity(unchecked) var refusedSinceLog = 0
+  @exclusivity(unchecked) var lastRefusalLog: Int64 = -1_000_000
 
   /// Creates a server around a dispatcher.
   public init(dispatcher: Dispatcher, options: ServerOptions) {
@@ -181,33 +229,46 @@ public final class Server {
       Server.log("epoll-failed", [("error", errnoText())])
       return
     }
-    for l in listeners { _ = allot_sys_epoll_ctl(ep, EPOLL_CTL_ADD, l, UInt32(ALLOT_SYS_EPOLLIN)) }
+    spareFD = open("/dev/null", O_RDONLY | O_CLOEXEC)
+    for l in listeners { _ = allot_sys_epoll_ctl(ep, EPOLL_CTL_ADD, l, epollIn) }
+    let signalFD = stopSignalFD.load(ordering: .relaxed)
+    if signalFD >= 0 { _ = allot_sys_epoll_ctl(ep, EPOLL_CTL_ADD, signalFD, epollIn) }
+    if wakeFD >= 0 { _ = allot_sys_epoll_ctl(ep, EPOLL_CTL_ADD, wakeFD, epollIn) }
     var readyFDs = [Int32](repeating: 0, count: 256)
     var readyEvents = [UInt32](repeating: 0, count: 256)
     var buffer = [UInt8](repeating: 0, count: 65536)
-    var touched: [Int32] = []
+    var touched: [Connection] = []
     while !stopRequested.load(ordering: .relaxed) {
       var timeout: Int32 = 1000
-      let now = dispatcher.engine.now.milli
-      if nextCycle != .max { timeout = Int32(max(0, min(1000, nextCycle - now))) }
+      if nextCycle != .max {
+        timeout = Int32(max(0, min(1000, nextCycle - dispatcher.engine.now.milli)))
+      }
+      if listenersPausedUntil != nil { timeout = min(timeout, 100) }
       let n = allot_sys_epoll_wait(ep, &readyFDs, &readyEvents, 256, timeout)
       if n < 0 {
         if errno == EINTR { continue }
         Server.log("epoll-wait-failed", [("error", errnoText())])
         break
       }
-      touched.removeAll(keepingCapacity: true)
+      turnTime = millis()
+      if let until = listenersPausedUntil, turnTime >= until { resumeListeners() }
       for k in 0..<Int(n) {
         let fd = readyFDs[k]
-        let ev = readyEvents[k]
-        if listeners.contains(fd) {
-          acceptAll(fd)
-        } else {
-          service(fd, ev, &buffer)
-          touched.append(fd)
+        guard let c = connection(fd) else {
+          if listeners.contains(fd) {
+            acceptAll(fd)
+          } else if fd == signalFD {
+            while allot_sys_read_signal(fd) > 0 { stopRequested.store(true, ordering: .relaxed) }
+          }
+          continue
+        }
+        service(c, readyEvents[k], &buffer)
+        if !c.touched {
+          c.touched = true
+          touched.append(c)
         }
       }
-      runDueCycles()
+      if nextCycle != .max { runDueCycles() }
       // Group commit: one fsync for everything read in this turn, then the replies.
       if journal?.hasPending == true {
         do {
@@ -218,42 +279,86 @@ public final class Server {
           break
         }
       }
-      for fd in touched {
-        guard connections[fd] != nil else { continue }
-        flush(fd, blocking: false)
-        if let c = connections[fd], c.closing, c.output.isEmpty {
-          closeConnection(fd, reason: "too-large")
+      for c in touched {
+        c.touched = false
+        guard connection(c.fd) === c else { continue }
+        flush(c)
+        if c.closing && c.pendingOutput == 0 {
+          closeConnection(c)
           continue
         }
-        updateInterest(fd)
+        updateInterest(c)
       }
-      if millis() - lastReap >= 250 {
+      touched.removeAll(keepingCapacity: true)
+      if turnTime - lastReap >= 250 {
         reapIdle()
-        lastReap = millis()
+        lastReap = turnTime
       }
     }
-    if journal?.hasPending == true { try? journal!.commit() }
-    // Stop accepting, answer what was read, flush.
+    shutDown(&buffer)
+  }
+
+  /// Stops accepting, answers the complete lines clients sent before the stop (what already
+  /// waits in the sockets included), makes them durable, writes the replies, and closes.
+  func shutDown(_ buffer: inout [UInt8]) {
     for l in listeners { close(l) }
-    for fd in Array(connections.keys) {
-      flush(fd, blocking: true)
-      closeConnection(fd, reason: "shutdown")
+    listeners = []
+    // Only the clients' sockets wake the waits below (the wake eventfd stays readable).
+    let signalFD = stopSignalFD.load(ordering: .relaxed)
+    if signalFD >= 0 { _ = allot_sys_epoll_ctl(ep, EPOLL_CTL_DEL, signalFD, 0) }
+    if wakeFD >= 0 { _ = allot_sys_epoll_ctl(ep, EPOLL_CTL_DEL, wakeFD, 0) }
+    turnTime = millis()
+    for case let c? in table where !c.closing && !journalFailed {
+      // Bounded: at most 64 reads per connection, and no more once replies back up.
+      var reads = 0
+      while reads < 64 && !c.closing && c.pendingOutput < options.maxPendingOutput {
+        reads += 1
+        let got = buffer.withUnsafeMutableBytes { read(c.fd, $0.baseAddress, $0.count) }
+        if got < 0 && errno == EINTR { continue }
+        if got <= 0 { break }
+        buffer.withUnsafeBufferPointer { consume(c, UnsafeBufferPointer(rebasing: $0[0..<got])) }
+      }
     }
+    if journal?.hasPending == true && !journalFailed { try? journal!.commit() }
+    // Write the replies to every client at once, for at most min(write-stall timeout, 5 s)
+    // in all (one stalled client does not hold up the others, nor the exit, for long).
+    var waiting: [Connection] = journalFailed ? [] : table.compactMap { $0 }
+    let deadline = turnTime + min(options.writeStallTimeout, 5) * 1000
+    var readyFDs = [Int32](repeating: 0, count: 256)
+    var readyEvents = [UInt32](repeating: 0, count: 256)
+    while true {
+      waiting.removeAll { c in
+        flush(c)
+        if c.pendingOutput == 0 { return true }
+        updateInterest(c)
+        return false
+      }
+      if waiting.isEmpty || millis() >= deadline { break }
+      // Sleeps until some socket can take more (or 100 ms).
+      _ = allot_sys_epoll_wait(ep, &readyFDs, &readyEvents, 256, 100)
+      turnTime = millis()
+    }
+    for case let c? in table { closeConnection(c) }
     for address in options.listen { if case .unix(let path) = address { unlink(path) } }
+    if spareFD >= 0 { close(spareFD) }
     close(ep)
     Server.log("stopped")
   }
 
+  func connection(_ fd: Int32) -> Connection? {
+    let i = Int(fd)
+    return i >= 0 && i < table.count ? table[i] : nil
+  }
+
   /// Reads while the connection may take more replies; writes while replies wait.
-  func updateInterest(_ fd: Int32) {
-    guard var c = connections[fd] else { return }
+  func updateInterest(_ c: Connection) {
+    let pending = c.pendingOutput
     var want: UInt32 = 0
-    if !c.closing && c.output.count < options.maxPendingOutput { want |= UInt32(ALLOT_SYS_EPOLLIN) }
-    if !c.output.isEmpty { want |= UInt32(ALLOT_SYS_EPOLLOUT) }
+    if !c.closing && pending < options.maxPendingOutput { want |= epollIn }
+    if pending > 0 { want |= epollOut }
     if want != c.interest {
-      _ = allot_sys_epoll_ctl(ep, EPOLL_CTL_MOD, fd, want)
+      _ = allot_sys_epoll_ctl(ep, EPOLL_CTL_MOD, c.fd, want)
       c.interest = want
-      connections[fd] = c
     }
   }
 
@@ -271,148 +376,216 @@ public final class Server {
     while true {
       let fd = allot_sys_accept_nonblocking(listener)
       if fd < 0 {
-        if errno == EMFILE || errno == ENFILE {
-          Server.log("accept-failed", [("error", errnoText())])
+        switch errno {
+        case EINTR, ECONNABORTED: continue
+        case EMFILE, ENFILE:
+          if refuseOne(listener) { continue }
+          return
+        default: return
         }
-        return
       }
-      if connections.count >= options.maxConnections {
+      if connectionCount >= options.maxConnections {
         close(fd)
         continue
       }
-      let now = millis()
-      var c = Connection(
-        fd: fd, session: Session(authenticated: !requireAuth), lastActivity: now,
-        lastWriteProgress: now)
-      c.interest = UInt32(ALLOT_SYS_EPOLLIN)
-      connections[fd] = c
-      _ = allot_sys_epoll_ctl(ep, EPOLL_CTL_ADD, fd, c.interest)
+      let c = Connection(
+        fd: fd, session: Session(authenticated: !requireAuth), now: turnTime, interest: epollIn)
+      let i = Int(fd)
+      if i >= table.count {
+        table.append(contentsOf: repeatElement(nil, count: i + 1 - table.count))
+      }
+      table[i] = c
+      connectionCount += 1
+      _ = allot_sys_epoll_ctl(ep, EPOLL_CTL_ADD, fd, epollIn)
     }
   }
 
-  func service(_ fd: Int32, _ revents: UInt32, _ buffer: inout [UInt8]) {
-    guard connections[fd] != nil else { return }
-    let readable =
-      UInt32(ALLOT_SYS_EPOLLIN) | UInt32(ALLOT_SYS_EPOLLHUP) | UInt32(ALLOT_SYS_EPOLLRDHUP)
-    if revents & readable != 0
-      && (connections[fd]!.interest & UInt32(ALLOT_SYS_EPOLLIN) != 0
-        || revents & UInt32(ALLOT_SYS_EPOLLHUP) != 0)
+  /// Refuses one pending connection when accept failed for want of file descriptors.
+  ///
+  /// Closes the spare descriptor to accept and close one pending connection, then reopens
+  /// the spare; returns whether accepting may go on. Without a spare, the listeners leave
+  /// epoll for 100 ms. Either way a listener that stays readable does not spin the loop, and
+  /// existing connections are served as before.
+  func refuseOne(_ listener: Int32) -> Bool {
+    refusedSinceLog += 1
+    if turnTime - lastRefusalLog >= 1000 {
+      Server.log(
+        "accept-failed",
+        [
+          ("error", errnoText()), ("refused", String(refusedSinceLog)),
+          ("open", String(connectionCount)),
+        ])
+      refusedSinceLog = 0
+      lastRefusalLog = turnTime
+    }
+    if spareFD >= 0 {
+      close(spareFD)
+      let fd = allot_sys_accept_nonblocking(listener)
+      if fd >= 0 { close(fd) }
+      spareFD = open("/dev/null", O_RDONLY | O_CLOEXEC)
+      if fd >= 0 && spareFD >= 0 { return true }
+    }
+    if listenersPausedUntil == nil {
+      for l in listeners { _ = allot_sys_epoll_ctl(ep, EPOLL_CTL_DEL, l, 0) }
+      listenersPausedUntil = turnTime + 100
+    }
+    return false
+  }
+
+  func resumeListeners() {
+    listenersPausedUntil = nil
+    if spareFD < 0 { spareFD = open("/dev/null", O_RDONLY | O_CLOEXEC) }
+    for l in listeners { _ = allot_sys_epoll_ctl(ep, EPOLL_CTL_ADD, l, epollIn) }
+  }
+
+  func service(_ c: Connection, _ revents: UInt32, _ buffer: inout [UInt8]) {
+    if revents & (epollIn | epollHup | epollRdHup) != 0
+      && (c.interest & epollIn != 0 || revents & epollHup != 0)
     {
-      let got = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-      if got == 0 {
-        // Half-close: answer what was read (made durable first), then close.
-        processLines(fd, final: true)
-        if journal?.hasPending == true { try? journal!.commit() }
-        flush(fd, blocking: true)
-        closeConnection(fd, reason: "eof")
-        return
-      }
-      if got < 0 {
-        if errno != EAGAIN && errno != EINTR {
-          closeConnection(fd, reason: "read-error")
-          return
+      let got = buffer.withUnsafeMutableBytes { read(c.fd, $0.baseAddress, $0.count) }
+      if got > 0 {
+        c.lastActivity = turnTime
+        buffer.withUnsafeBufferPointer { consume(c, UnsafeBufferPointer(rebasing: $0[0..<got])) }
+      } else if got == 0 {
+        // End of input (a half-close, or a close): answer what was read, an unfinished
+        // last line included; the connection closes once the replies are written (after
+        // the turn's group commit made them durable; the write-stall timeout bounds it).
+        if !c.closing && !c.input.isEmpty {
+          let rest = c.input
+          c.input = []
+          rest.withUnsafeBufferPointer { respond(c, $0) }
         }
-      } else {
-        connections[fd]!.input.append(contentsOf: buffer[0..<got])
-        connections[fd]!.lastActivity = millis()
-        processLines(fd, final: false)
+        c.closing = true
+      } else if errno != EAGAIN && errno != EINTR {
+        closeConnection(c)
       }
-    } else if revents & UInt32(ALLOT_SYS_EPOLLERR) != 0 {
-      closeConnection(fd, reason: "error")
+    } else if revents & epollErr != 0 {
+      closeConnection(c)
+    }
+  }
+
+  /// Answers the complete lines among newly read bytes; keeps an unfinished line.
+  func consume(_ c: Connection, _ new: UnsafeBufferPointer<UInt8>) {
+    if c.closing { return }
+    if c.input.isEmpty {
+      // The usual case: whole lines straight from the read buffer, no copy.
+      let used = answerLines(c, new, searchFrom: 0)
+      if !c.closing && used < new.count {
+        c.input.append(contentsOf: UnsafeBufferPointer(rebasing: new[used...]))
+        c.searched = c.input.count
+      }
       return
     }
-  }
-
-  func processLines(_ fd: Int32, final: Bool) {
-    guard var c = connections.removeValue(forKey: fd) else { return }
-    var start = 0
+    c.input.append(contentsOf: new)
     let input = c.input
-    var i = 0
-    while i < input.count && !c.closing {
-      if input[i] == 0x0A {
-        respond(&c, input[start..<i])
-        start = i + 1
-      } else if i - start >= dispatcher.options.maxLine + 1 {
-        // Longer than the limit (a trailing \r may still come: one byte of slack).
-        respond(&c, input[start...i])
-        c.closing = true
-      }
-      i += 1
-    }
-    if c.closing {
-      c.input = []
+    c.input = []
+    let used = input.withUnsafeBufferPointer { answerLines(c, $0, searchFrom: c.searched) }
+    if !c.closing && used < input.count {
+      c.input = input
+      c.input.removeFirst(used)
+      c.searched = c.input.count
     } else {
-      c.input.removeFirst(start)
-      if final && !c.input.isEmpty {
-        respond(&c, c.input[...])
-        c.input = []
-      }
-    }
-    connections[fd] = c
-  }
-
-  func respond(_ c: inout Connection, _ line: ArraySlice<UInt8>) {
-    var body = line
-    if body.last == 0x0D { body = body.dropLast() }
-    if body.count > dispatcher.options.maxLine { c.closing = true }
-    let before = c.output.count
-    let t = dispatcher.engine.now.milli
-    body.withUnsafeBufferPointer { bytes in
-      _ = dispatcher.handle(bytes: bytes, session: &c.session, into: &c.output)
-    }
-    if c.output.count > before { c.output.append(0x0A) }
-    if dispatcher.lastLineMutated && journal != nil {
-      journal!.append(now: t, line: body)
+      c.searched = 0
     }
   }
 
-  func flush(_ fd: Int32, blocking: Bool) {
-    guard var c = connections[fd], !c.output.isEmpty else { return }
-    var sent = 0
-    while sent < c.output.count {
+  /// Answers the complete lines of `bytes`; returns how many bytes were used.
+  ///
+  /// Line ends are looked for from `searchFrom` on (the bytes before it hold none). A line
+  /// longer than the limit, finished or not, is answered with `tooLarge` and marks the
+  /// connection closing (one byte of slack for a trailing `\r`).
+  func answerLines(_ c: Connection, _ bytes: UnsafeBufferPointer<UInt8>, searchFrom: Int) -> Int {
+    guard let base = bytes.baseAddress else { return 0 }
+    let limit = dispatcher.options.maxLine + 1
+    var start = 0
+    var from = searchFrom
+    while !c.closing, from < bytes.count,
+      let hit = memchr(base + from, 0x0A, bytes.count - from)
+    {
+      let end = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+      if end - start > limit { break }
+      respond(c, UnsafeBufferPointer(rebasing: bytes[start..<end]))
+      start = end + 1
+      from = start
+    }
+    if c.closing { return bytes.count }
+    if bytes.count - start > limit {
+      respond(c, UnsafeBufferPointer(rebasing: bytes[start..<(start + limit + 1)]))
+      c.closing = true
+      return bytes.count
+    }
+    return start
+  }
+
+  func respond(_ c: Connection, _ line: UnsafeBufferPointer<UInt8>) {
+    var n = line.count
+    if n > 0 && line[n - 1] == 0x0D { n -= 1 }
+    if n > dispatcher.options.maxLine { c.closing = true }
+    if c.pendingOutput == 0 { c.lastWriteProgress = turnTime }
+    let t = journal == nil ? 0 : dispatcher.engine.now.milli
+    if dispatcher.handle(bytes: line, session: &c.session, into: &c.output) {
+      c.output.append(0x0A)
+    }
+    if journal != nil && dispatcher.lastLineMutated {
+      journal!.append(now: t, line: ArraySlice(UnsafeBufferPointer(rebasing: line[0..<n])))
+    }
+  }
+
+  /// Writes what the socket takes now; on a reset or other error drops the output and marks
+  /// the connection closing.
+  func flush(_ c: Connection) {
+    var progress = false
+    while c.outputStart < c.output.count {
+      let start = c.outputStart
       let w = c.output.withUnsafeBytes { raw in
-        send(fd, raw.baseAddress! + sent, raw.count - sent, Int32(MSG_NOSIGNAL))
+        send(c.fd, raw.baseAddress! + start, raw.count - start, Int32(MSG_NOSIGNAL))
       }
       if w > 0 {
-        sent += w
+        c.outputStart += w
+        progress = true
         continue
       }
-      if w < 0 && (errno == EAGAIN || errno == EINTR) {
-        if blocking {
-          var p = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
-          if poll(&p, 1, 1000) <= 0 { break }
-          continue
-        }
-        break
-      }
-      // Reset or other error: drop the output.
-      sent = c.output.count
+      if w < 0 && errno == EINTR { continue }
+      if w < 0 && errno == EAGAIN { break }
+      c.output = []
+      c.outputStart = 0
       c.closing = true
-      break
+      return
     }
-    if sent > 0 {
-      c.output.removeFirst(sent)
-      c.lastWriteProgress = millis()
+    if progress { c.lastWriteProgress = turnTime }
+    if c.outputStart == c.output.count {
+      // All written: keep a small buffer for the next replies, give a large one back.
+      if c.output.capacity > 1 << 16 {
+        c.output = []
+      } else {
+        c.output.removeAll(keepingCapacity: true)
+      }
+      c.outputStart = 0
+    } else if c.outputStart >= 1 << 16 && c.outputStart >= c.output.count / 2 {
+      c.output.removeFirst(c.outputStart)
+      c.outputStart = 0
     }
-    connections[fd] = c
   }
 
   func reapIdle() {
-    let now = millis()
-    for (fd, c) in connections {
-      if !c.output.isEmpty && now - c.lastWriteProgress > options.writeStallTimeout * 1000 {
-        closeConnection(fd, reason: "write-stall")
-      } else if options.idleTimeout > 0 && c.output.isEmpty
+    let now = turnTime
+    for case let c? in table {
+      if c.pendingOutput > 0 && now - c.lastWriteProgress > options.writeStallTimeout * 1000 {
+        closeConnection(c)
+      } else if options.idleTimeout > 0 && c.pendingOutput == 0
         && now - c.lastActivity > options.idleTimeout * 1000
       {
-        closeConnection(fd, reason: "idle")
+        closeConnection(c)
       }
     }
   }
 
-  func closeConnection(_ fd: Int32, reason: String) {
-    guard connections.removeValue(forKey: fd) != nil else { return }
-    close(fd)
+  func closeConnection(_ c: Connection) {
+    let i = Int(c.fd)
+    guard i < table.count, table[i] === c else { return }
+    table[i] = nil
+    connectionCount -= 1
+    close(c.fd)
   }
 }
 
@@ -429,14 +602,41 @@ func errnoText() -> String { String(cString: strerror(errno)) }
 /// in-process, such as `allot-bench server`.
 public func requestServerStop() {
   stopRequested.store(true, ordering: .relaxed)
+  allot_sys_eventfd_signal(wakeFD)
 }
 
-/// Installs the SIGTERM/SIGINT handlers (they set the stop flag) and ignores SIGPIPE.
+/// An eventfd every server loop watches: ``requestServerStop()`` makes it readable so that a
+/// loop blocked in `epoll_wait` wakes at once (it is never drained; the loops then stop).
+let wakeFD: Int32 = allot_sys_eventfd()
+
+/// The signalfd that reads SIGTERM and SIGINT once ``installSignalHandlers()`` ran (-1
+/// before, or when the handler fallback is in use).
+let stopSignalFD = Atomic<Int32>(-1)
+
+/// Ignores SIGPIPE and routes SIGTERM/SIGINT to the server loop.
+///
+/// The signals are blocked and read from a signalfd in the loop (whatever signal mask or
+/// disposition the process inherited); call this before starting any thread, since threads
+/// inherit the mask. Where signalfd fails, handlers that set the stop flag are installed.
 public func installSignalHandlers() {
   signal(SIGPIPE, SIG_IGN)
+  let fd = allot_sys_stop_signal_fd()
+  if fd >= 0 {
+    stopSignalFD.store(fd, ordering: .relaxed)
+    return
+  }
   let handler: @convention(c) (Int32) -> Void = { _ in
     stopRequested.store(true, ordering: .relaxed)
   }
   signal(SIGTERM, handler)
   signal(SIGINT, handler)
+}
+
+/// Raises the soft limit on open files to the hard limit, so that the server holds as many
+/// connections as the system lets it.
+///
+/// - Returns: The limit now in force, or nil when it cannot be read.
+public func raiseOpenFileLimit() -> Int? {
+  let n = allot_sys_raise_open_file_limit()
+  return n < 0 ? nil : n
 }

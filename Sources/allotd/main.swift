@@ -115,6 +115,9 @@ while !args.isEmpty {
   }
 }
 
+// SIGTERM/SIGINT go to the loop through a signalfd (blocked from here on: before any thread).
+installSignalHandlers()
+
 if options.listen.isEmpty {
   if let dir = getenv("XDG_RUNTIME_DIR").map({ String(cString: $0) }), !dir.isEmpty {
     options.listen = [.unix("\(dir)/allotd.sock")]
@@ -187,7 +190,12 @@ if let dir = dataDir {
 }
 
 if !manualClock { options.allocationInterval = interval }
-installSignalHandlers()
+// Every connection is a descriptor: take the hard limit (the refusal path of the loop copes
+// when even that runs out).
+if let limit = raiseOpenFileLimit(), limit < options.maxConnections + 16 {
+  printError(
+    "the open file limit (\(limit)) is below --max-connections (\(options.maxConnections))")
+}
 let server = Server(
   dispatcher: Dispatcher(engine: engine, options: dispatcherOptions), options: options)
 server.journal = journal

@@ -4,8 +4,10 @@ Run: ALLOTD=.build/release/allotd python3 -m pytest -q Tests/Server  (or plain p
 """
 import json
 import os
+import resource
 import signal
 import socket
+import struct
 import subprocess
 import tempfile
 import time
@@ -14,11 +16,15 @@ ALLOTD = os.environ.get("ALLOTD", ".build/release/allotd")
 
 
 class Server:
-    def __init__(self, *args):
+    def __init__(self, *args, preexec_fn=None):
         self.dir = tempfile.mkdtemp(prefix="allotd-test-")
         self.sock = os.path.join(self.dir, "s.sock")
-        self.proc = subprocess.Popen([ALLOTD, "--listen", "unix:" + self.sock, *args],
-                                     stderr=subprocess.PIPE)
+        # stderr goes to a file, never a pipe nobody drains (a full pipe would block the
+        # server's log writes and hide a busy loop).
+        self.log_path = os.path.join(self.dir, "stderr")
+        with open(self.log_path, "wb") as log:
+            self.proc = subprocess.Popen([ALLOTD, "--listen", "unix:" + self.sock, *args],
+                                         stderr=log, preexec_fn=preexec_fn)
         deadline = time.time() + 10
         while True:
             try:
@@ -29,10 +35,33 @@ class Server:
             except OSError:
                 self.conn.close()
                 if time.time() > deadline or self.proc.poll() is not None:
-                    raise RuntimeError("allotd did not start: %s" % self.proc.stderr.read().decode())
+                    raise RuntimeError("allotd did not start: %s" % self.log())
                 time.sleep(0.05)
         self.next_id = 0
         self.buf = b""
+
+    def log(self):
+        with open(self.log_path, "rb") as f:
+            return f.read().decode(errors="replace")
+
+    def connect(self):
+        c = socket.socket(socket.AF_UNIX)
+        c.settimeout(10)
+        c.connect(self.sock)
+        return c
+
+    def cpu_seconds(self):
+        """The server's user + system CPU time so far."""
+        with open("/proc/%d/stat" % self.proc.pid) as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    def peak_rss_bytes(self):
+        with open("/proc/%d/status" % self.proc.pid) as f:
+            for row in f:
+                if row.startswith("VmHWM:"):
+                    return int(row.split()[1]) * 1024
+        raise AssertionError("no VmHWM")
 
     def line(self, text):
         self.conn.sendall(text.encode() + b"\n")
@@ -161,9 +190,14 @@ def test_bad_input_of_every_kind_gets_an_answer():
 
 def test_slow_sender_and_half_close():
     s = Server("--manual-clock")
-    for b in b'{"jsonrpc":"2.0","id":1,"method":"ping"}':
+    other = s.connect()
+    for k, b in enumerate(b'{"jsonrpc":"2.0","id":1,"method":"ping"}'):
         s.conn.sendall(bytes([b]))
         time.sleep(0.002)
+        if k % 8 == 0:
+            # Others are served while a line trickles in byte by byte.
+            assert ping(other, k) == {"jsonrpc": "2.0", "id": k, "result": {"version": "1"}}
+    other.close()
     s.conn.sendall(b"\n")
     # Half-close: the last line has no newline; it is answered, then the server closes.
     s.conn.sendall(b'{"jsonrpc":"2.0","id":2,"method":"ping"}')
@@ -198,6 +232,9 @@ def test_a_client_that_never_reads_does_not_stop_the_others():
             closed = True  # the write-stall timeout closed it
     assert closed, "the client that never reads was not closed"
     assert s.call("ping") == {"version": "1"}
+    # Bounded memory: reading stops while 16 MiB of replies wait (plus a ~20 MB baseline).
+    peak = s.peak_rss_bytes()
+    assert peak < 128 << 20, "allotd peaked at %d MiB" % (peak >> 20)
     greedy.close()
     assert s.stop() == 0
 
@@ -232,6 +269,191 @@ def test_auth_required_before_other_methods():
     assert s.call("auth", {"token": "t0ken"}) == {}
     assert "agents" in s.call("state")
     assert s.stop() == 0
+
+
+def ping(c, i=1):
+    """One ping over a raw socket; returns the reply object."""
+    c.sendall(b'{"jsonrpc":"2.0","id":%d,"method":"ping"}\n' % i)
+    data = b""
+    while not data.endswith(b"\n"):
+        chunk = c.recv(65536)
+        if not chunk:
+            return None
+        data += chunk
+    return json.loads(data)
+
+
+def test_two_thousand_idle_connections():
+    # The client needs 2,000 descriptors too: raise this process's soft limit if needed.
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft < 2200:
+        assert hard == resource.RLIM_INFINITY or hard >= 2200, "hard open file limit below 2200"
+        resource.setrlimit(resource.RLIMIT_NOFILE, (2200 if hard == resource.RLIM_INFINITY else min(hard, 4096), hard))
+    # And the server's soft limit starts at 1024: it raises it to the hard limit itself.
+    s = Server("--manual-clock", preexec_fn=lambda: resource.setrlimit(
+        resource.RLIMIT_NOFILE, (min(1024, hard), hard)))
+    idle = [s.connect() for _ in range(2000)]
+    assert s.call("ping") == {"version": "1"}
+    # Every one of them is open and served, the last as well as the first.
+    for i in range(0, 2000, 97):
+        assert ping(idle[i], i) == {"jsonrpc": "2.0", "id": i, "result": {"version": "1"}}
+    assert ping(idle[-1], 5) == {"jsonrpc": "2.0", "id": 5, "result": {"version": "1"}}
+    for c in idle:
+        c.close()
+    assert s.call("ping") == {"version": "1"}
+    assert s.stop() == 0
+
+
+def test_file_descriptors_running_out():
+    # A server with 40 descriptors; 150 clients more than it can hold.
+    s = Server("--manual-clock", preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_NOFILE, (40, 40)))
+    crowd = []
+    for _ in range(150):
+        c = socket.socket(socket.AF_UNIX)
+        c.settimeout(10)
+        try:
+            c.connect(s.sock)
+        except OSError:
+            c.close()  # a full backlog refuses; the server has not spun to empty it
+            continue
+        crowd.append(c)
+    time.sleep(0.2)
+    # No busy loop while descriptors are short (one spinning core reads as ~1.0).
+    before, t0 = s.cpu_seconds(), time.time()
+    time.sleep(1.0)
+    share = (s.cpu_seconds() - before) / (time.time() - t0)
+    assert share < 0.3, "allotd used %.0f%% of a core while out of descriptors" % (share * 100)
+    # The connection made before the crowd is still served.
+    assert s.call("ping") == {"version": "1"}
+    assert "event=accept-failed" in s.log()
+    # Those beyond the limit were accepted and closed (end of file), not left hanging.
+    refused = 0
+    for c in crowd:
+        try:
+            if ping(c) is None:
+                refused += 1
+        except OSError:
+            refused += 1
+    assert refused > 0
+    for c in crowd:
+        c.close()
+    # Once they are gone, new connections are accepted and served again.
+    deadline = time.time() + 5
+    while True:
+        try:
+            fresh = s.connect()
+            if ping(fresh, 9) == {"jsonrpc": "2.0", "id": 9, "result": {"version": "1"}}:
+                break
+        except OSError:
+            pass
+        assert time.time() < deadline, "no new connection accepted after the crowd left"
+        time.sleep(0.05)
+    fresh.close()
+    assert s.stop() == 0
+
+
+def test_sigterm_answers_what_was_sent_and_exits_0():
+    s = Server("--manual-clock")
+    # Three requests in one write, not read yet; then SIGTERM.
+    s.conn.sendall(b"".join(b'{"jsonrpc":"2.0","id":%d,"method":"ping"}\n' % i for i in (1, 2, 3)))
+    s.proc.send_signal(signal.SIGTERM)
+    data = b""
+    while True:
+        chunk = s.conn.recv(65536)
+        if not chunk:
+            break
+        data += chunk
+    assert [json.loads(x)["id"] for x in data.split(b"\n") if x] == [1, 2, 3]
+    assert s.proc.wait(10) == 0
+    assert not os.path.exists(s.sock)
+
+
+def test_tcp_resets_mid_line_and_before_the_reply():
+    probe = socket.socket()
+    probe.bind(("127.0.0.1", 0))
+    port = probe.getsockname()[1]
+    probe.close()
+    s = Server("--manual-clock", "--listen", "tcp:127.0.0.1:%d" % port)
+    linger_zero = struct.pack("ii", 1, 0)  # close sends RST instead of FIN
+    for payload in (b'{"jsonrpc":"2.0","id":1,"meth',              # reset mid-line
+                    b'{"jsonrpc":"2.0","id":1,"method":"state"}\n' * 50):  # before the replies
+        for _ in range(20):
+            c = socket.create_connection(("127.0.0.1", port), timeout=10)
+            c.sendall(payload)
+            c.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, linger_zero)
+            c.close()
+    # The server lives on, over Unix and TCP alike.
+    assert s.call("ping") == {"version": "1"}
+    t = socket.create_connection(("127.0.0.1", port), timeout=10)
+    assert ping(t, 3) == {"jsonrpc": "2.0", "id": 3, "result": {"version": "1"}}
+    t.close()
+    assert s.stop() == 0
+
+
+def test_half_closed_slow_reader_gets_every_reply():
+    s = Server("--manual-clock")
+    c = s.connect()
+    n = 4000  # replies well beyond the socket buffer
+    c.sendall(b"".join(b'{"jsonrpc":"2.0","id":%d,"method":"state"}\n' % i for i in range(n)))
+    c.shutdown(socket.SHUT_WR)
+    # Others are served while those replies wait for a reader that is in no hurry.
+    for k in range(3):
+        assert s.call("ping") == {"version": "1"}
+        time.sleep(0.5)
+    data = b""
+    while True:
+        chunk = c.recv(1 << 16)
+        if not chunk:
+            break
+        data += chunk
+    assert [json.loads(x)["id"] for x in data.split(b"\n") if x] == list(range(n))
+    c.close()
+    assert s.stop() == 0
+
+
+def test_max_connections_and_idle_timeout():
+    s = Server("--manual-clock", "--max-connections", "3", "--idle-timeout", "1")
+    a, b = s.connect(), s.connect()  # with s.conn: three
+    extra = s.connect()  # accepted and closed at once
+    assert extra.recv(100) == b""
+    extra.close()
+    # The idle ones are closed after about a second; one that keeps talking stays open.
+    deadline = time.time() + 10
+    closed = set()
+    while len(closed) < 2:
+        assert time.time() < deadline, "idle connections were not closed"
+        assert s.call("ping") == {"version": "1"}
+        for name, c in (("a", a), ("b", b)):
+            c.setblocking(False)
+            try:
+                if c.recv(100) == b"":
+                    closed.add(name)
+            except BlockingIOError:
+                pass
+        time.sleep(0.2)
+    # Room again for a new connection.
+    fresh = s.connect()
+    assert ping(fresh, 4) == {"jsonrpc": "2.0", "id": 4, "result": {"version": "1"}}
+    fresh.close()
+    assert s.stop() == 0
+
+
+def test_sigterm_with_a_client_that_never_reads_exits_0():
+    s = Server("--manual-clock", "--write-stall-timeout", "1")
+    greedy = s.connect()
+    greedy.setblocking(False)
+    request = b'{"jsonrpc":"2.0","id":1,"method":"state"}\n' * 200
+    try:
+        while True:
+            greedy.send(request)
+    except BlockingIOError:
+        pass  # both socket buffers full: replies wait in the server
+    s.conn.sendall(b'{"jsonrpc":"2.0","id":7,"method":"ping"}\n')
+    s.proc.send_signal(signal.SIGTERM)
+    # The reading client gets its answer; the stalled one does not hold the exit up for long.
+    assert json.loads(s.conn.recv(1000))["id"] == 7
+    assert s.proc.wait(10) == 0
+    greedy.close()
 
 
 if __name__ == "__main__":
