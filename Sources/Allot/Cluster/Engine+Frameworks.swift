@@ -224,11 +224,14 @@ extension Engine {
 
   /// Removes every decline filter of a client.
   ///
-  /// - Complexity: O(agents) (filters live with their agents).
+  /// - Complexity: O(k) in the agents where the client declined since its last revive
+  ///   (filters live with their agents; each client lists the agents it filtered).
   mutating func removeFilters(of c: ClientIndex) {
-    for a in agents.order where !agents.filters[a.i].isEmpty {
-      agents.filters[a.i].removeAll { $0.client == c }
+    guard c.i < filterAgents.count else { return }
+    for a in filterAgents[c.i] where !agents.filters[Int(a)].isEmpty {
+      agents.filters[Int(a)].removeAll { $0.client == c }
     }
+    filterAgents[c.i].removeAll()
   }
 
   /// Sets a role's weight and/or quota; omitted fields keep their value.

@@ -99,6 +99,9 @@ public struct Engine: Sendable {
   /// Agents with a PreferNoSchedule taint, and with a NoSchedule or NoExecute taint.
   var preferTaintCount = 0
   var blockingTaintCount = 0
+  /// Per client, the agents where it may have decline filters (a superset; see
+  /// `noteFilterAgent`).
+  var filterAgents: [[Int32]] = []
   /// Role entries found spent in the running pass: noted (stamp per role), then parked out
   /// of their parents' heaps until the pass ends.
   var parkStamp: [UInt64] = []

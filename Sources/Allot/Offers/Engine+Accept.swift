@@ -27,6 +27,24 @@ extension Engine {
       $0.client == c && $0.expires <= expires && refused.contains($0.refused)
     }
     agents.filters[a.i].append(OfferFilter(client: c, expires: expires, refused: refused))
+    noteFilterAgent(c, a)
+  }
+
+  /// Remembers that client `c` has a filter on agent `a`, so that revive visits only such
+  /// agents. The list may hold agents whose filter has since gone (expired, agent removed):
+  /// it is compacted when it outgrows twice the agents, and cleared by `removeFilters`.
+  mutating func noteFilterAgent(_ c: ClientIndex, _ a: AgentIndex) {
+    if filterAgents.count <= c.i {
+      filterAgents.append(contentsOf: repeatElement([], count: c.i + 1 - filterAgents.count))
+    }
+    if filterAgents[c.i].last == Int32(a.i) { return }
+    filterAgents[c.i].append(Int32(a.i))
+    if filterAgents[c.i].count > max(64, 2 * agents.ids.count) {
+      let kept = Set(filterAgents[c.i]).filter { x in
+        agents.filters[Int(x)].contains { $0.client == c }
+      }
+      filterAgents[c.i] = kept.sorted()
+    }
   }
 
   /// Declines an offer: its resources return to the pool, and unless `refuseSeconds` is 0

@@ -1,9 +1,11 @@
 /// Outstanding offers by sequence number: an open-addressing hash table with linear probing
 /// and backward-shift deletion.
 ///
-/// Sequence numbers are issued consecutively, so the low bits alone spread them evenly over
-/// the slots: a lookup is a mask and, almost always, one probe, with no hashing and no
-/// allocation once the table has grown to the number of outstanding offers.
+/// A multiplicative (Fibonacci) hash scatters the consecutive sequence numbers over the
+/// slots, so probe runs stay short at the table's load of at most one half: a lookup is a
+/// multiply, a shift and a probe or two, with no allocation once the table has grown to the
+/// number of outstanding offers. (Home slots taken straight from the low bits would put
+/// consecutive numbers in one long run, and a removal would then shift through all of it.)
 ///
 /// - Complexity: O(1) expected for insert, lookup and remove.
 struct OfferIndex: Sendable {
@@ -14,10 +16,18 @@ struct OfferIndex: Sendable {
   private(set) var count = 0
 
   private var mask: Int { keys.count - 1 }
+  /// log2 of the table size.
+  private var bits = 4
+
+  /// The home slot of `seq`: the top `bits` bits of seq times 2^64 / phi.
+  @inline(__always)
+  private func home(_ seq: UInt64) -> Int {
+    Int(truncatingIfNeeded: (seq &* 0x9E37_79B9_7F4A_7C15) >> UInt64(64 - bits))
+  }
 
   /// The slot of offer `seq`, or nil when it is not outstanding.
   func lookup(_ seq: UInt64) -> OfferSlot? {
-    var i = Int(truncatingIfNeeded: seq) & mask
+    var i = home(seq)
     while true {
       let k = keys[i]
       if k == seq { return values[i] }
@@ -31,8 +41,9 @@ struct OfferIndex: Sendable {
     precondition(seq != 0)
     if (count + 1) * 2 > keys.count { grow() }
     let m = mask
+    let start = home(seq)
     keys.withUnsafeMutableBufferPointer { keys in
-      var i = Int(truncatingIfNeeded: seq) & m
+      var i = start
       while keys[i] != 0 { i = (i + 1) & m }
       keys[i] = seq
       values[i] = slot
@@ -43,7 +54,7 @@ struct OfferIndex: Sendable {
   /// Forgets offer `seq` if present.
   mutating func remove(_ seq: UInt64) {
     let m = mask
-    var i = Int(truncatingIfNeeded: seq) & m
+    var i = home(seq)
     while true {
       let k = keys[i]
       if k == 0 { return }
@@ -58,8 +69,8 @@ struct OfferIndex: Sendable {
       j = (j + 1) & m
       let k = keys[j]
       if k == 0 { break }
-      let home = Int(truncatingIfNeeded: k) & m
-      let inRun = hole <= j ? (hole < home && home <= j) : (hole < home || home <= j)
+      let h = home(k)
+      let inRun = hole <= j ? (hole < h && h <= j) : (hole < h || h <= j)
       if !inRun {
         keys[hole] = k
         values[hole] = values[j]
@@ -83,6 +94,7 @@ struct OfferIndex: Sendable {
     let oldValues = values
     keys = Array(repeating: 0, count: oldKeys.count * 2)
     values = Array(repeating: OfferSlot(0), count: oldKeys.count * 2)
+    bits += 1
     count = 0
     for i in oldKeys.indices where oldKeys[i] != 0 { insert(oldKeys[i], oldValues[i]) }
   }

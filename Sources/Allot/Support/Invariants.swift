@@ -188,6 +188,12 @@ extension Engine {
       if sorter.held[c] != clientHeld[c] { errors.append("client \(c): held mismatch") }
       if sorter.allocated[c] != clientAlloc[c] { errors.append("client \(c): allocated mismatch") }
     }
+    for a in agents.ids.indices where agents.alive[a] {
+      for f in agents.filters[a]
+      where f.client.i >= filterAgents.count || !filterAgents[f.client.i].contains(Int32(a)) {
+        errors.append("agent \(agents.ids[a]): filter of client \(f.client.i) not listed")
+      }
+    }
     if offerIndex.count != offerLive.filter({ $0 }).count
       || offerLive.indices.contains(where: {
         offerLive[$0] && offerIndex.lookup(offerRecords[$0].seq) != OfferSlot($0)
