@@ -30,8 +30,10 @@ extension Engine {
     noteFilterAgent(c, a)
   }
 
-  /// Remembers that client `c` has a filter on agent `a`, so that revive visits only such
-  /// agents. The list may hold agents whose filter has since gone (expired, agent removed):
+  /// Remembers that client `c` has a filter on agent `a`.
+  ///
+  /// Revive visits only such agents. The list may hold agents whose filter has since gone
+  /// (expired, agent removed):
   /// it is compacted when it outgrows twice the agents, and cleared by `removeFilters`.
   mutating func noteFilterAgent(_ c: ClientIndex, _ a: AgentIndex) {
     if filterAgents.count <= c.i {
