@@ -97,6 +97,7 @@ extension Engine {
     agents.gpu[a.i] = gpuAmount(total.scalars) > 0
     agents.offers[a.i] = []
     agents.filters[a.i] = []
+    agents.refreshFilterSummary(a)
     agents.tasks[a.i] = []
     clusterTotal += total.scalars
     agents.syncHeads(a)
@@ -248,6 +249,7 @@ extension Engine {
       agents.labels[a.i] = l
       labelIndex.update(agent: a.i, labels: l)
       agents.filters[a.i] = []
+      agents.refreshFilterSummary(a)
     }
     if let t = update.taints { setTaints(a, t) }
     checkInvariantsIfEnabled()
@@ -299,6 +301,7 @@ extension Engine {
     clusterTotal -= agents.total[a.i].scalars
     agents.reservations[a.i] = []
     agents.filters[a.i] = []
+    agents.refreshFilterSummary(a)
     setTaints(a, [])
     labelIndex.remove(agent: a.i)
     hostnameAgents[agents.hostnames[a.i]]?.removeAll { $0 == Int32(a.i) }

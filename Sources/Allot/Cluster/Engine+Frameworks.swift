@@ -230,6 +230,7 @@ extension Engine {
     guard c.i < filterAgents.count else { return }
     for a in filterAgents[c.i] where !agents.filters[Int(a)].isEmpty {
       agents.filters[Int(a)].removeAll { $0.client == c }
+      agents.refreshFilterSummary(AgentIndex(Int(a)))
     }
     filterAgents[c.i].removeAll()
   }

@@ -43,6 +43,12 @@ struct AgentTable: Sendable {
   var gpu: [Bool] = []
   var offers: [[OfferSlot]] = []
   var filters: [[OfferFilter]] = []
+  /// Per agent, contiguous summaries of `filters` so that the offer cycle touches an agent's
+  /// filter list (a separate heap object: a cache miss) only when it may matter: a 64-bit
+  /// Bloom mask of the clients with a filter (bit `client % 64`) and the earliest expiry
+  /// (`Int64.max` without filters). Kept exact by `refreshFilterSummary`.
+  var filterBloom: [UInt64] = []
+  var filterMinExpiry: [Int64] = []
   var tasks: [[TaskSlot]] = []
   /// Insertion ordinals (agent order), and the agents grouped by shape for placement.
   var ordinal: [UInt64] = []
@@ -83,6 +89,8 @@ struct AgentTable: Sendable {
     gpu.append(false)
     offers.append([])
     filters.append([])
+    filterBloom.append(0)
+    filterMinExpiry.append(.max)
     tasks.append([])
     scalarMask.append(0)
     rangeMask.append(0)
@@ -91,6 +99,18 @@ struct AgentTable: Sendable {
     unreservedFreeHead.append(.zero)
     availableHead.append(.zero)
     return a
+  }
+
+  /// Recomputes agent `a`'s filter summaries from its filter list.
+  mutating func refreshFilterSummary(_ a: AgentIndex) {
+    var bloom: UInt64 = 0
+    var earliest = Int64.max
+    for f in filters[a.i] {
+      bloom |= 1 << UInt64(f.client.i & 63)
+      earliest = min(earliest, f.expires)
+    }
+    filterBloom[a.i] = bloom
+    filterMinExpiry[a.i] = earliest
   }
 
   /// Refreshes the plain-data heads of an agent from its accounting.

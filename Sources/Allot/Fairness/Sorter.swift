@@ -58,8 +58,6 @@ struct Sorter: Sendable {
   var suppressed: [Bool] = []
   /// Stamp of the last (pass, agent) visit that made this client an offer.
   var mark: [UInt64] = []
-  /// Stamp of the last agent visit on which this client had a decline filter.
-  var filterMark: [UInt64] = []
   var freeSlots: [ClientIndex] = []
   /// Heap `3r` holds role r's children, `3r+1` its active frameworks, `3r+2` its suppressed
   /// ones; every entry carries its client's key as of its last insertion or update.
@@ -98,7 +96,6 @@ struct Sorter: Sendable {
       subscribed[c.i] = false
       suppressed[c.i] = false
       mark[c.i] = 0
-      filterMark[c.i] = 0
     } else {
       c = ClientIndex(kind.count)
       kind.append(k)
@@ -114,7 +111,6 @@ struct Sorter: Sendable {
       subscribed.append(false)
       suppressed.append(false)
       mark.append(0)
-      filterMark.append(0)
     }
     return c
   }

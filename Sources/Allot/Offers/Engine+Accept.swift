@@ -27,6 +27,7 @@ extension Engine {
       $0.client == c && $0.expires <= expires && refused.contains($0.refused)
     }
     agents.filters[a.i].append(OfferFilter(client: c, expires: expires, refused: refused))
+    agents.refreshFilterSummary(a)
     noteFilterAgent(c, a)
   }
 

@@ -15,6 +15,8 @@ struct PassContext {
   var stamp: UInt64 = 0
   var now: Int64
   /// Pass 1: roles taking part, and roles with such a role in their subtree.
+  /// The current agent's filter mask (see `AgentTable.filterBloom`).
+  var filterBloom: UInt64 = 0
   var pass1Role: [Bool] = []
   var pass1Subtree: [Bool] = []
   /// Pass 1: the number of roles taking part in each role's subtree (itself included).
@@ -155,14 +157,14 @@ extension Engine {
     visitStamp += 1
     cur.agent = a
     cur.stamp = visitStamp
-    if !agents.filters[a.i].isEmpty {
+    // Expired filters go when the earliest one has expired (the summary says so without
+    // touching the list); the walk looks at the list only for clients the mask names.
+    if agents.filterMinExpiry[a.i] <= cur.now {
       let now = cur.now
       agents.filters[a.i].removeAll { $0.expires <= now }
-      // Mark the clients with a filter here: the walk looks at the list only for them.
-      for k in agents.filters[a.i].indices {
-        sorter.filterMark[agents.filters[a.i][k].client.i] = visitStamp
-      }
+      agents.refreshFilterSummary(a)
     }
+    cur.filterBloom = agents.filterBloom[a.i]
     while hasFreeScalars(a) {
       guard let cand = search() else { break }
       let c = cand.client
@@ -361,7 +363,7 @@ extension Engine {
         continue
       }
       var merge: OfferSlot?
-      let maybeFiltered = sorter.filterMark[c.i] == stamp
+      let maybeFiltered = cur.filterBloom & (1 << UInt64(c.i & 63)) != 0
       if cur.pass == 2, !pass1Offers.isEmpty, let m = pass1Offers[Engine.pairKey(c, a)] {
         merge = m
         var merged = offerRecords[m.i].resources

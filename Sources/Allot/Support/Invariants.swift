@@ -189,6 +189,15 @@ extension Engine {
       if sorter.allocated[c] != clientAlloc[c] { errors.append("client \(c): allocated mismatch") }
     }
     for a in agents.ids.indices where agents.alive[a] {
+      var bloom: UInt64 = 0
+      var earliest = Int64.max
+      for f in agents.filters[a] {
+        bloom |= 1 << UInt64(f.client.i & 63)
+        earliest = min(earliest, f.expires)
+      }
+      if agents.filterBloom[a] != bloom || agents.filterMinExpiry[a] != earliest {
+        errors.append("agent \(agents.ids[a]): filter summary stale")
+      }
       for f in agents.filters[a]
       where f.client.i >= filterAgents.count || !filterAgents[f.client.i].contains(Int32(a)) {
         errors.append("agent \(agents.ids[a]): filter of client \(f.client.i) not listed")
