@@ -218,6 +218,10 @@ public final class Server {
           break
         }
       }
+      if journal?.snapshotDue == true && !snapshotNow(reason: "due") {
+        journalFailed = true
+        break
+      }
       for fd in touched {
         guard connections[fd] != nil else { continue }
         flush(fd, blocking: false)
@@ -233,6 +237,7 @@ public final class Server {
       }
     }
     if journal?.hasPending == true { try? journal!.commit() }
+    if !journalFailed && journal?.hasPending == false { _ = snapshotNow(reason: "shutdown") }
     // Stop accepting, answer what was read, flush.
     for l in listeners { close(l) }
     for fd in Array(connections.keys) {
