@@ -53,6 +53,10 @@ let package = Package(
     .testTarget(name: "AllotTests", dependencies: ["Allot"], swiftSettings: internalChecks),
     .testTarget(
       name: "AllotRPCTests", dependencies: ["AllotRPC", "Allot"], swiftSettings: internalChecks),
+    // The journal, snapshots and crash recovery of allotd --data-dir.
+    .testTarget(
+      name: "AllotServerTests", dependencies: ["AllotServer", "AllotRPC", "Allot"],
+      swiftSettings: internalChecks),
   ],
   swiftLanguageModes: [.v6]
 )

@@ -342,12 +342,20 @@ extension Engine {
         e.roles.names[$0.role.i]
       }
       if !suppressed.isEmpty { try e.suppress(framework: spec.id, roles: suppressed) }
+      // Clients in their old order, with their allocation counts.
+      var ordered: [ClientIndex] = []
       for cr in clients {
         guard let c = e.frameworks.client(slot, cr.role) else {
           throw SnapshotReader.bad("framework client")
         }
         e.sorter.count[c.i] = cr.count
+        ordered.append(c)
       }
+      guard ordered.count == e.frameworks.clients[slot.i].count else {
+        throw SnapshotReader.bad("framework clients")
+      }
+      e.frameworks.clientRoles[slot.i] = clients.map(\.role)
+      e.frameworks.clients[slot.i] = ordered
     }
     func agent(_ raw: UInt64) throws(AllotError) -> AgentIndex {
       guard raw < UInt64(e.agents.ids.count), e.agents.alive[Int(raw)] else {
