@@ -47,7 +47,9 @@ struct RequestGenerator {
     let m = big ? 4096 * (1 + rng.below(8)) : 256 * (1 + rng.below(6))
     var s = #"{"cpus":\#(c)\#(rng.below(3) == 0 ? ".5" : ""),"mem":\#(m)"#
     if big && rng.below(3) == 0 { s += #","gpus":\#(rng.below(3))"# }
-    if big { s += #","ports":[[31000,31\#(rng.below(9))00]]"# } else if rng.below(4) == 0 {
+    if big {
+      s += #","ports":[[31000,31\#(rng.below(9))00]]"#
+    } else if rng.below(4) == 0 {
       s += #","ports":1"#
     }
     return s + "}"
@@ -59,13 +61,16 @@ struct RequestGenerator {
     if rng.below(4) == 0 { s += #","priority":\#(rng.below(3))"# }
     if rng.below(4) == 0 { s += #","selector":"disk in (ssd),zone!=z2""# }
     if rng.below(5) == 0 {
-      s += #","constraints":[["\#(rng.pick(["hostname", "rack", "zone"]))","\#(rng.pick(["UNIQUE", "GROUP_BY", "MAX_PER"]))"\#(rng.below(2) == 0 ? #","2""# : "")]]"#
+      s +=
+        #","constraints":[["\#(rng.pick(["hostname", "rack", "zone"]))","\#(rng.pick(["UNIQUE", "GROUP_BY", "MAX_PER"]))"\#(rng.below(2) == 0 ? #","2""# : "")]]"#
     }
     if rng.below(6) == 0 {
-      s += #","spread":[{"topologyKey":"zone","maxSkew":1,"whenUnsatisfiable":"\#(rng.pick(["DoNotSchedule", "ScheduleAnyway"]))"}]"#
+      s +=
+        #","spread":[{"topologyKey":"zone","maxSkew":1,"whenUnsatisfiable":"\#(rng.pick(["DoNotSchedule", "ScheduleAnyway"]))"}]"#
     }
     if rng.below(6) == 0 {
-      s += #","affinity":{"preferred":[{"weight":\#(1 + rng.below(50)),"term":{"matchExpressions":[{"key":"rack","operator":"In","values":["k1","k2"]}]}}]}"#
+      s +=
+        #","affinity":{"preferred":[{"weight":\#(1 + rng.below(50)),"term":{"matchExpressions":[{"key":"rack","operator":"In","values":["k1","k2"]}]}}]}"#
     }
     if rng.below(6) == 0 { s += #","tolerations":[{"key":"dedicated","operator":"Exists"}]"# }
     return s + "}"
@@ -78,10 +83,12 @@ struct RequestGenerator {
   mutating func body() -> (String, String) {
     switch rng.below(24) {
     case 0, 1:
-      var p = #"{"id":"\#(agent())","hostname":"h\#(rng.below(5))","resources":\#(resources(big: true)),"labels":\#(labels())"#
+      var p =
+        #"{"id":"\#(agent())","hostname":"h\#(rng.below(5))","resources":\#(resources(big: true)),"labels":\#(labels())"#
       if rng.below(4) == 0 { p += #","reservations":{"\#(role())":{"cpus":2}}"# }
       if rng.below(5) == 0 {
-        p += #","taints":[{"key":"dedicated","value":"x","effect":"\#(rng.pick(["NoSchedule", "PreferNoSchedule"]))"}]"#
+        p +=
+          #","taints":[{"key":"dedicated","value":"x","effect":"\#(rng.pick(["NoSchedule", "PreferNoSchedule"]))"}]"#
       }
       return ("agent.add", p + "}")
     case 2:
@@ -108,12 +115,16 @@ struct RequestGenerator {
         rng.below(2) == 0
         ? #""quota":{"guarantee":{"cpus":\#(rng.below(8))},"limit":{"cpus":\#(8 + rng.below(40))}}"#
         : #""quota":{}"#
-      return ("role.update", #"{"name":"\#(role())","weight":\#(1 + rng.below(3)),\#(q),"force":true}"#)
+      return (
+        "role.update", #"{"name":"\#(role())","weight":\#(1 + rng.below(3)),\#(q),"force":true}"#
+      )
     case 11, 12, 13: return ("allocate", "{}")
     case 14, 15:
       guard !offers.isEmpty else { return ("allocate", "{}") }
       let o = offers.remove(at: rng.below(offers.count))
-      return ("offer.accept", #"{"offer":"\#(o)","tasks":[\#(task())],"refuseSeconds":\#(rng.below(20))}"#)
+      return (
+        "offer.accept", #"{"offer":"\#(o)","tasks":[\#(task())],"refuseSeconds":\#(rng.below(20))}"#
+      )
     case 16:
       guard !offers.isEmpty else { return ("allocate", "{}") }
       let o = offers.remove(at: rng.below(offers.count))
