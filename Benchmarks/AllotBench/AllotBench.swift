@@ -98,9 +98,11 @@ struct AllotBench {
         s.connections = try opts.int("connections", s.connections)
         s.requests = try opts.int("requests", s.requests)
         s.pipeline = try opts.int("pipeline", s.pipeline)
+        s.dataDir = opts.values["data-dir"]
         let results = try s.run()
         print(
           "server: \(s.connections) connections, \(s.pipeline) in flight, \(s.requests) requests each"
+            + (s.dataDir.map { ", durable (\($0)): acknowledged mutations" } ?? "")
         )
         printTable(results)
         if let path = opts.values["json"] {

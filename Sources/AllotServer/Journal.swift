@@ -47,7 +47,8 @@ public final class ResumableClock: EngineClock {
 ///   snapshot image; the state before every record of journal segment `<segment>`.
 /// - `journal.<n>`: journal segments, one record a line, `<now in thousandths> <request line>`.
 ///   Records are fsynced before the replies to those requests are sent (one write and one
-///   fsync for all requests read in one loop turn: group commit).
+///   fsync for all requests read in one loop turn: group commit). Segments grow by 8 MiB of
+///   zeros at a time and records overwrite them, so the data ends at the first NUL byte.
 ///
 /// Start-up loads the snapshot (if any), deletes segments older than it, and returns the
 /// records of the others in order. A torn last record of the last segment (no line ending)
@@ -63,6 +64,14 @@ public final class Journal {
   var fd: Int32
   var segment: UInt64
   var pending: [UInt8] = []
+  /// Where the next record goes in the current segment, and how far the segment is filled
+  /// with zeros: records overwrite preallocated blocks, so `fdatasync` need not update the
+  /// file's size (four times cheaper than appending here).
+  var end = 0
+  var allocated = 0
+  /// Segments grow by this many bytes of zeros at a time.
+  public var growBy = 8 << 20
+  static let zeros = [UInt8](repeating: 0, count: 1 << 20)
   /// Records and bytes appended since the last snapshot.
   public private(set) var recordsSinceSnapshot = 0
   /// Bytes appended since the last snapshot.
@@ -128,29 +137,40 @@ public final class Journal {
     }
     let live = segments.filter { $0 >= base }
     var records: [(Int64, [UInt8])] = []
+    var currentEnd = 0
     for (k, n) in live.enumerated() {
       let path = segmentPath(directory, n)
       let data = try readAll(path)
-      let end = try parseRecords(data, path: path, into: &records)
-      if end < data.count {
+      // Segments are preallocated with zeros: the data ends at the first NUL (records never
+      // hold one), and whatever follows it can only be an unacknowledged write.
+      let logical = data.firstIndex(of: 0) ?? data.count
+      let end = try parseRecords(data[0..<logical], path: path, into: &records)
+      let garbage = data[logical...].contains { $0 != 0 }
+      if end < logical || garbage {
         guard k == live.count - 1 else {
           throw ServerError("\(path): corrupt record at byte offset \(end)")
         }
         Server.log(
           "journal-torn-record-cut",
           [("file", path), ("offset", String(end)), ("bytes", String(data.count - end))])
+      }
+      if data.count > end {
         guard truncate(path, off_t(end)) == 0 else {
           throw ServerError("cannot cut the torn record of \(path): \(errnoText())")
         }
       }
+      currentEnd = end
     }
     let current = live.last ?? base
+    if live.isEmpty { currentEnd = 0 }
     let path = segmentPath(directory, current)
-    let fd = Glibc.open(path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
+    let fd = Glibc.open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
     guard fd >= 0 else { throw ServerError("cannot open \(path): \(errnoText())") }
     fsync(fd)
     try fsyncDirectory(directory)
     let j = Journal(directory: directory, fd: fd, segment: current)
+    j.end = currentEnd
+    j.allocated = currentEnd
     return (j, Recovery(snapshot: image, records: records))
   }
 
@@ -171,12 +191,12 @@ public final class Journal {
   }
 
   /// Parses whole records; returns the offset after the last one (a torn tail follows it).
-  static func parseRecords(_ data: [UInt8], path: String, into records: inout [(Int64, [UInt8])])
-    throws(ServerError) -> Int
-  {
-    var start = 0
-    var i = 0
-    while i < data.count {
+  static func parseRecords(
+    _ data: ArraySlice<UInt8>, path: String, into records: inout [(Int64, [UInt8])]
+  ) throws(ServerError) -> Int {
+    var start = data.startIndex
+    var i = data.startIndex
+    while i < data.endIndex {
       if data[i] == 0x0A {
         let line = data[start..<i]
         guard let space = line.firstIndex(of: 0x20),
@@ -265,20 +285,42 @@ public final class Journal {
   /// Whether records wait for `commit()`.
   public var hasPending: Bool { !pending.isEmpty }
 
-  /// Writes and fsyncs the queued records (group commit).
+  /// Writes and fsyncs the queued records (group commit): one `pwrite` and one
+  /// `fdatasync` for everything queued.
   public func commit() throws(ServerError) {
     guard !pending.isEmpty else { return }
-    try writeAll(fd, pending, path: Journal.segmentPath(directory, segment))
-    guard fdatasync(fd) == 0 else {
-      throw ServerError("cannot fsync \(Journal.segmentPath(directory, segment)): \(errnoText())")
+    let path = Journal.segmentPath(directory, segment)
+    if end + pending.count > allocated {
+      // Grow the segment with zeros (and its size made durable) before writing into it.
+      var at = allocated
+      let target = (end + pending.count + growBy - 1) / growBy * growBy
+      while at < target {
+        let n = min(Journal.zeros.count, target - at)
+        try writeAll(fd, Journal.zeros[0..<n], at: at, path: path)
+        at += n
+      }
+      guard fsync(fd) == 0 else { throw ServerError("cannot fsync \(path): \(errnoText())") }
+      allocated = target
     }
+    try writeAll(fd, pending[...], at: end, path: path)
+    guard fdatasync(fd) == 0 else {
+      throw ServerError("cannot fsync \(path): \(errnoText())")
+    }
+    end += pending.count
     pending.removeAll(keepingCapacity: true)
   }
 
-  func writeAll(_ fd: Int32, _ bytes: [UInt8], path: String) throws(ServerError) {
+  func writeAll(_ fd: Int32, _ bytes: ArraySlice<UInt8>, at offset: Int? = nil, path: String)
+    throws(ServerError)
+  {
     var sent = 0
     while sent < bytes.count {
-      let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + sent, $0.count - sent) }
+      let n = bytes.withUnsafeBytes { raw in
+        if let offset {
+          return pwrite(fd, raw.baseAddress! + sent, raw.count - sent, off_t(offset + sent))
+        }
+        return write(fd, raw.baseAddress! + sent, raw.count - sent)
+      }
       if n < 0 {
         if errno == EINTR { continue }
         throw ServerError("cannot write \(path): \(errnoText())")
@@ -311,7 +353,7 @@ public final class Journal {
     let t = Glibc.open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
     guard t >= 0 else { throw ServerError("cannot create \(tmp): \(errnoText())") }
     do throws(ServerError) {
-      try writeAll(t, file, path: tmp)
+      try writeAll(t, file[...], path: tmp)
       try faultHook?("snapshot-written")
       guard fsync(t) == 0 else { throw ServerError("cannot fsync \(tmp): \(errnoText())") }
     } catch {
@@ -328,10 +370,12 @@ public final class Journal {
     try Journal.fsyncDirectory(directory)
     try faultHook?("directory-synced")
     let path = Journal.segmentPath(directory, next)
-    let nfd = Glibc.open(path, O_RDWR | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0o600)
+    let nfd = Glibc.open(path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
     guard nfd >= 0 else { throw ServerError("cannot create \(path): \(errnoText())") }
     close(fd)
     fd = nfd
+    end = 0
+    allocated = 0
     let old = segment
     segment = next
     try faultHook?("segment-created")

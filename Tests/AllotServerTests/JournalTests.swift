@@ -38,6 +38,7 @@ struct Host {
       directory: dir, configuration: Host.configuration(clock),
       options: DispatcherOptions(manualClock: clock))
     journal = j
+    journal.growBy = 4096
     journal.snapshotEveryRecords = snapshotEvery
     journal.snapshotEveryBytes = 0
     dispatcher = Dispatcher(engine: engine, options: DispatcherOptions(manualClock: clock))
@@ -87,10 +88,16 @@ struct Host {
     let want = host.stateWithoutOffers()
     let segment = try #require(files(dir).last { $0.hasPrefix("journal.") })
     let path = dir + "/" + segment
-    let size = try #require(FileManager.default.attributesOfItem(atPath: path)[.size] as? Int)
+    // The records end at the first NUL (segments are preallocated with zeros).
+    let before = try Data(contentsOf: URL(fileURLWithPath: path))
+    let size = before.firstIndex(of: 0) ?? before.count
+    #expect(size > 0 && size < before.count)
+    // A torn write: part of a record where the zeros were, and stray bytes further on.
     let h = try #require(FileHandle(forWritingAtPath: path))
-    h.seekToEndOfFile()
+    h.seek(toFileOffset: UInt64(size))
     h.write(Data(#"5 {"jsonrpc":"2.0","method":"agent.add","par"#.utf8))
+    h.seek(toFileOffset: UInt64(before.count - 10))
+    h.write(Data("xyz".utf8))
     h.closeFile()
     do {
       let (_, recovery) = try Journal.open(directory: dir)
