@@ -56,6 +56,10 @@ public enum DurableState {
 }
 
 extension Server {
+  /// Whether the loop stopped because the journal could not be written (the state of the
+  /// data directory is still what was acknowledged; replies not yet sent were dropped).
+  public var durabilityFailed: Bool { journalFailed }
+
   /// Writes a snapshot of the served state (called between loop turns, with nothing
   /// pending); returns false when the journal can no longer be used.
   func snapshotNow(reason: String) -> Bool {

@@ -218,10 +218,6 @@ public final class Server {
           break
         }
       }
-      if journal?.snapshotDue == true && !snapshotNow(reason: "due") {
-        journalFailed = true
-        break
-      }
       for fd in touched {
         guard connections[fd] != nil else { continue }
         flush(fd, blocking: false)
@@ -230,6 +226,11 @@ public final class Server {
           continue
         }
         updateInterest(fd)
+      }
+      // A snapshot when one is due, once this turn's replies are out.
+      if journal?.snapshotDue == true && !snapshotNow(reason: "due") {
+        journalFailed = true
+        break
       }
       if millis() - lastReap >= 250 {
         reapIdle()
@@ -241,7 +242,8 @@ public final class Server {
     // Stop accepting, answer what was read, flush.
     for l in listeners { close(l) }
     for fd in Array(connections.keys) {
-      flush(fd, blocking: true)
+      // After a journal failure, replies may stand for records that are not durable.
+      if !journalFailed { flush(fd, blocking: true) }
       closeConnection(fd, reason: "shutdown")
     }
     for address in options.listen { if case .unix(let path) = address { unlink(path) } }

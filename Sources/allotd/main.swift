@@ -204,4 +204,4 @@ do {
 }
 if dataDir == nil { printError("state is kept in memory only (no --data-dir)") }
 server.run()
-exit(0)
+exit(server.durabilityFailed ? 1 : 0)
