@@ -38,10 +38,18 @@ public enum DurableState {
     var replay = Dispatcher(engine: engine, options: options)
     var session = Session(authenticated: true)
     var sink: [UInt8] = []
-    for (t, line) in recovery.records {
+    for (k, (t, line)) in recovery.records.enumerated() {
       setClock(t)
       sink.removeAll(keepingCapacity: true)
       replay.handle(line: line, session: &session, into: &sink)
+      // Only requests that changed the state were journaled, and replay is deterministic:
+      // a record that changes nothing now is damage.
+      if !replay.lastLineMutated {
+        let (file, offset) = recovery.origins[k]
+        throw ServerError(
+          "\(file): corrupt record at byte offset \(offset): it does not replay ("
+            + String(decoding: sink.prefix(200), as: UTF8.self) + ")")
+      }
     }
     engine = replay.engine
     // Outstanding offers are not restored: they are rescinded.

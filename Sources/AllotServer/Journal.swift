@@ -96,6 +96,8 @@ public final class Journal {
     public var snapshot: [UInt8]?
     /// Journal records written after the snapshot: (time in thousandths, request line).
     public var records: [(Int64, [UInt8])]
+    /// Where each record starts: (file, byte offset), for messages.
+    public var origins: [(file: String, offset: Int)] = []
   }
 
   static func segmentPath(_ dir: String, _ n: UInt64) -> String { "\(dir)/journal.\(n)" }
@@ -137,6 +139,8 @@ public final class Journal {
     }
     let live = segments.filter { $0 >= base }
     var records: [(Int64, [UInt8])] = []
+    var origins: [(file: String, offset: Int)] = []
+    var offsets: [Int] = []
     var currentEnd = 0
     for (k, n) in live.enumerated() {
       let path = segmentPath(directory, n)
@@ -144,7 +148,10 @@ public final class Journal {
       // Segments are preallocated with zeros: the data ends at the first NUL (records never
       // hold one), and whatever follows it can only be an unacknowledged write.
       let logical = data.firstIndex(of: 0) ?? data.count
-      let end = try parseRecords(data[0..<logical], path: path, into: &records)
+      let first = records.count
+      let end = try parseRecords(data[0..<logical], path: path, into: &records, offsets: &offsets)
+      // `offsets` runs parallel to `records`.
+      for i in first..<records.count { origins.append((path, offsets[i])) }
       let garbage = data[logical...].contains { $0 != 0 }
       if end < logical || garbage {
         guard k == live.count - 1 else {
@@ -171,7 +178,7 @@ public final class Journal {
     let j = Journal(directory: directory, fd: fd, segment: current)
     j.end = currentEnd
     j.allocated = currentEnd
-    return (j, Recovery(snapshot: image, records: records))
+    return (j, Recovery(snapshot: image, records: records, origins: origins))
   }
 
   static func readAll(_ path: String) throws(ServerError) -> [UInt8] {
@@ -192,7 +199,8 @@ public final class Journal {
 
   /// Parses whole records; returns the offset after the last one (a torn tail follows it).
   static func parseRecords(
-    _ data: ArraySlice<UInt8>, path: String, into records: inout [(Int64, [UInt8])]
+    _ data: ArraySlice<UInt8>, path: String, into records: inout [(Int64, [UInt8])],
+    offsets: inout [Int]
   ) throws(ServerError) -> Int {
     var start = data.startIndex
     var i = data.startIndex
@@ -206,6 +214,7 @@ public final class Journal {
           throw ServerError("\(path): corrupt record at byte offset \(start)")
         }
         records.append((t, Array(line[(space + 1)...])))
+        offsets.append(start)
         start = i + 1
       }
       i += 1

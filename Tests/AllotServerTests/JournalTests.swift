@@ -133,6 +133,23 @@ struct Host {
     }
   }
 
+  @Test func aRecordThatNoLongerReplaysIsCorruption() throws {
+    let dir = temporaryDirectory()
+    let add =
+      #"0 {"jsonrpc":"2.0","method":"agent.add","params":{"id":"a","resources":{"cpus":1}}}"#
+      + "\n"
+    // The second add of the same agent fails on replay: it cannot have been acknowledged.
+    try (add + add).write(toFile: dir + "/journal.0", atomically: false, encoding: .utf8)
+    do {
+      _ = try Host(directory: dir)
+      Issue.record("a record that does not replay was accepted")
+    } catch let e as ServerError {
+      #expect(
+        e.description.hasPrefix(
+          "\(dir)/journal.0: corrupt record at byte offset \(add.utf8.count): it does not replay"))
+    }
+  }
+
   @Test func corruptSnapshotNamesTheFile() throws {
     let dir = temporaryDirectory()
     var host = try Host(directory: dir)
