@@ -22,9 +22,13 @@ THREADS = 6
 PIPELINE = 8
 
 
+STARTED = []
+
+
 def start(data, sock, *args, env=None):
     proc = subprocess.Popen([ALLOTD, "--listen", "unix:" + sock, "--data-dir", data, *args],
-                            stderr=subprocess.PIPE, env=env)
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+    STARTED.append(proc)
     deadline = time.time() + 20
     while True:
         try:
@@ -181,9 +185,16 @@ def test_kill_9_under_load_across_snapshots():
     total = 0
     plan = [(1000000, None), (50, None), (200, None), (50, "snapshot-written"),
             (50, "snapshot-renamed"), (50, "segment-created"), (30, None)]
-    for round_no, (every, crash_at) in enumerate(plan):
-        load = one_round(data, sock, round_no, every, crash_at)
-        total += len(load.acked)
+    try:
+        for round_no, (every, crash_at) in enumerate(plan):
+            load = one_round(data, sock, round_no, every, crash_at)
+            total += len(load.acked)
+    finally:
+        # No server outlives the test, whatever failed.
+        for p in STARTED:
+            if p.poll() is None:
+                p.kill()
+                p.wait(10)
     names = os.listdir(data)
     assert "snapshot" in names and "snapshot.tmp" not in names, names
     assert len([n for n in names if n.startswith("journal.")]) == 1, names
