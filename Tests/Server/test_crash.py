@@ -26,8 +26,11 @@ STARTED = []
 
 
 def start(data, sock, *args, env=None):
+    # Logs go to a file: a pipe nobody reads would fill up and stop the server.
+    log = open(os.path.join(os.path.dirname(sock), "allotd-%d.log" % len(STARTED)), "w+b")
     proc = subprocess.Popen([ALLOTD, "--listen", "unix:" + sock, "--data-dir", data, *args],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+                            stdout=subprocess.DEVNULL, stderr=log, env=env)
+    proc.log = log
     STARTED.append(proc)
     deadline = time.time() + 20
     while True:
@@ -38,7 +41,8 @@ def start(data, sock, *args, env=None):
         except OSError:
             c.close()
             if time.time() > deadline or proc.poll() is not None:
-                raise RuntimeError("allotd did not start: %s" % proc.stderr.read().decode())
+                log.seek(0)
+                raise RuntimeError("allotd did not start: %s" % log.read().decode())
             time.sleep(0.02)
 
 
@@ -159,7 +163,8 @@ def one_round(data, sock, round_no, snapshot_every, crash_at=None):
     if crash_at:
         # The server dies by itself at the first snapshot step named.
         proc.wait(30)
-        assert proc.returncode == 86, (crash_at, proc.returncode, proc.stderr.read())
+        proc.log.seek(0)
+        assert proc.returncode == 86, (crash_at, proc.returncode, proc.log.read()[-2000:])
     else:
         time.sleep(random.uniform(0.4, 1.0))
         proc.send_signal(signal.SIGKILL)
