@@ -80,6 +80,7 @@ struct Host {
 @Suite struct JournalTests {
   @Test func tornLastRecordIsCutAndTheRestReplays() throws {
     let dir = temporaryDirectory()
+    defer { try? FileManager.default.removeItem(atPath: dir) }
     var host = try Host(directory: dir)
     _ = try host.turn([
       #"{"jsonrpc":"2.0","id":1,"method":"agent.add","params":{"id":"a","resources":{"cpus":4}}}"#,
@@ -111,6 +112,7 @@ struct Host {
 
   @Test func corruptionNamesTheFileAndTheOffset() throws {
     let dir = temporaryDirectory()
+    defer { try? FileManager.default.removeItem(atPath: dir) }
     let good = #"0 {"jsonrpc":"2.0","method":"ping"}"# + "\n"
     try (good + "garbage\n" + good).write(
       toFile: dir + "/journal.0", atomically: false, encoding: .utf8)
@@ -122,6 +124,7 @@ struct Host {
     }
     // A torn record anywhere but at the end of the last segment is corruption too.
     let dir2 = temporaryDirectory()
+    defer { try? FileManager.default.removeItem(atPath: dir2) }
     try (good + "0 {\"js").write(toFile: dir2 + "/journal.3", atomically: false, encoding: .utf8)
     try good.write(toFile: dir2 + "/journal.4", atomically: false, encoding: .utf8)
     do {
@@ -135,6 +138,7 @@ struct Host {
 
   @Test func aRecordThatNoLongerReplaysIsCorruption() throws {
     let dir = temporaryDirectory()
+    defer { try? FileManager.default.removeItem(atPath: dir) }
     let add =
       #"0 {"jsonrpc":"2.0","method":"agent.add","params":{"id":"a","resources":{"cpus":1}}}"#
       + "\n"
@@ -152,6 +156,7 @@ struct Host {
 
   @Test func corruptSnapshotNamesTheFile() throws {
     let dir = temporaryDirectory()
+    defer { try? FileManager.default.removeItem(atPath: dir) }
     var host = try Host(directory: dir)
     _ = try host.turn([
       #"{"jsonrpc":"2.0","id":1,"method":"agent.add","params":{"id":"a","resources":{"cpus":4}}}"#
@@ -175,6 +180,7 @@ struct Host {
   @Test(arguments: [11, 12, 13] as [UInt64])
   func snapshotsAndJournalRebuildTheAcknowledgedState(seed: UInt64) throws {
     let dir = temporaryDirectory()
+    defer { try? FileManager.default.removeItem(atPath: dir) }
     var gen = RequestGenerator(seed: seed)
     var host = try Host(directory: dir, snapshotEvery: 1 + Int(seed % 7))
     var restarts = 0
@@ -202,6 +208,7 @@ struct Host {
   ])
   func crashAtEverySnapshotStepRecovers(step: String) throws {
     let dir = temporaryDirectory()
+    defer { try? FileManager.default.removeItem(atPath: dir) }
     var gen = RequestGenerator(seed: 21)
     var host = try Host(directory: dir, snapshotEvery: 5)
     for _ in 0..<12 { for r in try host.turn([gen.request(), gen.request()]) { gen.observe(r) } }

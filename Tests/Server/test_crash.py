@@ -10,6 +10,7 @@ Run: ALLOTD=.build/release/allotd python3 Tests/Server/test_crash.py  (or pytest
 import json
 import os
 import random
+import shutil
 import signal
 import socket
 import subprocess
@@ -200,9 +201,11 @@ def test_kill_9_under_load_across_snapshots():
             if p.poll() is None:
                 p.kill()
                 p.wait(10)
+            p.log.close()
     names = os.listdir(data)
     assert "snapshot" in names and "snapshot.tmp" not in names, names
     assert len([n for n in names if n.startswith("journal.")]) == 1, names
+    shutil.rmtree(d)
     print("crash test: %d rounds, %d acknowledged requests checked" % (len(plan), total))
 
 
