@@ -71,7 +71,7 @@ extension Server {
   /// Writes a snapshot of the served state (called between loop turns, with nothing
   /// pending); returns false when the journal can no longer be used.
   func snapshotNow(reason: String) -> Bool {
-    guard let journal, !journal.hasPending else { return true }
+    guard let journal, !journal.hasPending, journal.recordsSinceSnapshot > 0 else { return true }
     let records = journal.recordsSinceSnapshot
     var fatal = false
     do {

@@ -237,8 +237,10 @@ public final class Server {
         lastReap = millis()
       }
     }
-    if journal?.hasPending == true { try? journal!.commit() }
-    if !journalFailed && journal?.hasPending == false { _ = snapshotNow(reason: "shutdown") }
+    if journal?.hasPending == true {
+      do { try journal!.commit() } catch { journalFailed = true }
+    }
+    if !journalFailed { _ = snapshotNow(reason: "shutdown") }
     // Stop accepting, answer what was read, flush.
     for l in listeners { close(l) }
     for fd in Array(connections.keys) {
@@ -309,7 +311,18 @@ public final class Server {
       if got == 0 {
         // Half-close: answer what was read (made durable first), then close.
         processLines(fd, final: true)
-        if journal?.hasPending == true { try? journal!.commit() }
+        if journal?.hasPending == true {
+          do {
+            try journal!.commit()
+          } catch {
+            // No reply for what is not durable; the loop stops.
+            Server.log("journal-failed", [("error", error.description)])
+            journalFailed = true
+            stopRequested.store(true, ordering: .relaxed)
+            closeConnection(fd, reason: "journal-failed")
+            return
+          }
+        }
         flush(fd, blocking: true)
         closeConnection(fd, reason: "eof")
         return
