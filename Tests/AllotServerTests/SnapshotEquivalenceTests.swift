@@ -225,6 +225,33 @@ struct Side {
     #expect(decisions > 0)
   }
 
+  /// A configuration that interns a resource name the image lacks (a new
+  /// `--min-allocatable` name) shifts the engine's indices: the image's amounts land on
+  /// the right names all the same.
+  @Test func resourceIndicesAreMappedByName() throws {
+    var gen = RequestGenerator(seed: 31)
+    var side = try Side()
+    for _ in 0..<200 { gen.observe(side.send(gen.request())) }
+    let image = side.dispatcher.engine.snapshotImage()
+    let clock = ManualClock()
+    clock.set(try Engine.snapshotTime(image))
+    var configuration = Side.configuration(clock)
+    configuration.minAllocatable = [["aaa": 1], ["cpus": 0.01], ["mem": 32]]
+    let restored = try Engine.restoring(snapshot: image, configuration: configuration)
+    var d = Dispatcher(engine: restored, options: DispatcherOptions(manualClock: clock))
+    var session = Session(authenticated: true)
+    var out: [UInt8] = []
+    d.handle(
+      line: Array(#"{"jsonrpc":"2.0","id":0,"method":"state"}"#.utf8), session: &session,
+      into: &out)
+    let want = try JSONValue(parsing: side.send(#"{"jsonrpc":"2.0","id":0,"method":"state"}"#))
+    let got = try JSONValue(parsing: out)
+    for key in ["agents", "frameworks", "roles"] {
+      #expect(got["result"]?[key] == want["result"]?[key], "\(key)")
+    }
+    #expect(want["result"]?["agents"]?.arrayValue?.isEmpty == false)
+  }
+
   /// A cut image is refused with a typed error, never a crash (the server checks a
   /// checksum before restoring, so flipped bytes do not reach the engine).
   @Test func damagedImagesAreRefused() throws {

@@ -202,10 +202,15 @@ extension Engine {
     let cycles = try r.u64()
     let offersMade = try r.u64()
     let placementsMade = try r.u64()
+    // Resource names; the configuration may have interned some first (a new
+    // `--min-allocatable` name), so indices are mapped from the image's to the engine's.
     for _ in 0..<(try r.count()) {
       let name = try r.str()
       let scalar = try r.bool()
-      _ = try e.registry.intern(name, scalar: scalar, field: "snapshot")
+      switch try e.registry.intern(name, scalar: scalar, field: "snapshot") {
+      case .scalar(let i): r.scalarMap.append(i)
+      case .ranges(let i): r.rangeMap.append(i)
+      }
     }
     let names = e.registry.names
     // Roles.
@@ -641,6 +646,9 @@ struct SnapshotWriter {
 struct SnapshotReader {
   let bytes: [UInt8]
   var pos = 0
+  /// The engine's scalar and range index of each of the image's.
+  var scalarMap: [Int] = []
+  var rangeMap: [Int] = []
 
   init(_ bytes: [UInt8]) { self.bytes = bytes }
 
@@ -697,20 +705,38 @@ struct SnapshotReader {
     return s
   }
   mutating func optStr() throws(AllotError) -> String? { try bool() ? try str() : nil }
+  /// A scalar vector and its mask, in the engine's indices.
   mutating func vector() throws(AllotError) -> (ScalarVector, UInt64) {
-    let mask = try u64()
+    var m = try u64()
     var v = ScalarVector()
-    var m = mask
+    var mask: UInt64 = 0
     while m != 0 {
       let k = m.trailingZeroBitCount
       m &= m - 1
-      v[k] = try i64()
+      guard k < scalarMap.count else { throw SnapshotReader.bad("scalar index at byte \(pos)") }
+      v[scalarMap[k]] = try i64()
+      mask |= 1 << UInt64(scalarMap[k])
     }
     return (v, mask)
   }
+  /// A mask of range names, in the engine's indices.
+  mutating func rangeMask() throws(AllotError) -> UInt64 {
+    var m = try u64()
+    var mask: UInt64 = 0
+    while m != 0 {
+      let k = m.trailingZeroBitCount
+      m &= m - 1
+      guard k < rangeMap.count else { throw SnapshotReader.bad("range index at byte \(pos)") }
+      mask |= 1 << UInt64(rangeMap[k])
+    }
+    return mask
+  }
+  /// Range sets by the engine's range index.
   mutating func rangeSets() throws(AllotError) -> [RangeSet] {
-    var out: [RangeSet] = []
-    for _ in 0..<(try count()) {
+    let n = try count()
+    guard n <= rangeMap.count else { throw SnapshotReader.bad("range index at byte \(pos)") }
+    var out = [RangeSet](repeating: RangeSet(), count: (rangeMap.prefix(n).max() ?? -1) + 1)
+    for i in 0..<n {
       var ivs: [ClosedRange<UInt64>] = []
       for _ in 0..<(try count()) {
         let lo = try u64()
@@ -718,18 +744,13 @@ struct SnapshotReader {
         guard lo <= hi else { throw SnapshotReader.bad("range") }
         ivs.append(lo...hi)
       }
-      out.append(RangeSet(ivs))
+      out[rangeMap[i]] = RangeSet(ivs)
     }
     return out
   }
   mutating func resources(names: ResourceNames) throws(AllotError) -> Resources {
-    let (v, mask) = try vector()
-    guard mask >> UInt64(names.scalarNames.count) == 0 else {
-      throw SnapshotReader.bad("scalar index")
-    }
-    let ranges = try rangeSets()
-    guard ranges.count <= names.rangeNames.count else { throw SnapshotReader.bad("range index") }
-    return Resources(scalars: v, ranges: ranges)
+    let (v, _) = try vector()
+    return Resources(scalars: v, ranges: try rangeSets())
   }
   /// An agent's total as a spec naming every resource it has (zeros and empty ranges
   /// included): scalars, range sets, then the mask of range names it lists.
@@ -737,14 +758,9 @@ struct SnapshotReader {
     -> ResourceSpec
   {
     let (v, mask) = try vector()
-    guard mask >> UInt64(names.scalarNames.count) == 0 else {
-      throw SnapshotReader.bad("scalar index")
-    }
     var spec = Engine.spec(v, mask: mask, names: names)
     let ranges = try rangeSets()
-    let rangeMask = try u64()
-    guard ranges.count <= names.rangeNames.count, rangeMask >> UInt64(names.rangeNames.count) == 0
-    else { throw SnapshotReader.bad("range index") }
+    let rangeMask = try rangeMask()
     for i in 0..<names.rangeNames.count {
       let set = i < ranges.count ? ranges[i] : RangeSet()
       if !set.isEmpty || rangeMask & (1 << UInt64(i)) != 0 {
