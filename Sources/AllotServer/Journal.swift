@@ -69,6 +69,8 @@ public final class Journal {
   /// file's size (four times cheaper than appending here).
   var end = 0
   var allocated = 0
+  /// The descriptor holding the directory's lock.
+  var lock: Int32 = -1
   /// Segments grow by this many bytes of zeros at a time.
   public var growBy = 8 << 20
   static let zeros = [UInt8](repeating: 0, count: 1 << 20)
@@ -110,6 +112,16 @@ public final class Journal {
     guard stat(directory, &st) == 0, (st.st_mode & S_IFMT) == S_IFDIR else {
       throw ServerError("cannot use data directory \(directory): \(errnoText())")
     }
+    // One process per directory: an exclusive lock on DIR/lock, released when the process
+    // ends however it ends.
+    let lock = Glibc.open(directory + "/lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+    guard lock >= 0 else { throw ServerError("cannot open \(directory)/lock: \(errnoText())") }
+    guard flock(lock, LOCK_EX | LOCK_NB) == 0 else {
+      Glibc.close(lock)
+      throw ServerError("data directory \(directory) is in use by another process")
+    }
+    var locked = true
+    defer { if locked { Glibc.close(lock) } }
     unlink(directory + "/snapshot.tmp")
     // A journal from before segments is segment 0.
     if access(directory + "/journal", F_OK) == 0 {
@@ -176,6 +188,8 @@ public final class Journal {
     fsync(fd)
     try fsyncDirectory(directory)
     let j = Journal(directory: directory, fd: fd, segment: current)
+    j.lock = lock
+    locked = false
     j.end = currentEnd
     j.allocated = currentEnd
     return (j, Recovery(snapshot: image, records: records, origins: origins))
@@ -184,7 +198,7 @@ public final class Journal {
   static func readAll(_ path: String) throws(ServerError) -> [UInt8] {
     let fd = Glibc.open(path, O_RDONLY | O_CLOEXEC)
     guard fd >= 0 else { throw ServerError("cannot open \(path): \(errnoText())") }
-    defer { close(fd) }
+    defer { Glibc.close(fd) }
     var data: [UInt8] = []
     var buffer = [UInt8](repeating: 0, count: 1 << 16)
     while true {
@@ -255,7 +269,7 @@ public final class Journal {
   static func fsyncDirectory(_ dir: String) throws(ServerError) {
     let d = Glibc.open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
     guard d >= 0 else { throw ServerError("cannot open \(dir): \(errnoText())") }
-    defer { close(d) }
+    defer { Glibc.close(d) }
     guard fsync(d) == 0 else { throw ServerError("cannot fsync \(dir): \(errnoText())") }
   }
 
@@ -366,10 +380,10 @@ public final class Journal {
       try faultHook?("snapshot-written")
       guard fsync(t) == 0 else { throw ServerError("cannot fsync \(tmp): \(errnoText())") }
     } catch {
-      close(t)
+      Glibc.close(t)
       throw error
     }
-    close(t)
+    Glibc.close(t)
     try faultHook?("snapshot-synced")
     guard rename(tmp, directory + "/snapshot") == 0 else {
       throw ServerError("cannot rename \(tmp): \(errnoText())")
@@ -381,7 +395,7 @@ public final class Journal {
     let path = Journal.segmentPath(directory, next)
     let nfd = Glibc.open(path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
     guard nfd >= 0 else { throw ServerError("cannot create \(path): \(errnoText())") }
-    close(fd)
+    Glibc.close(fd)
     fd = nfd
     end = 0
     allocated = 0
@@ -396,5 +410,13 @@ public final class Journal {
     fatal = false
   }
 
-  deinit { close(fd) }
+  /// Closes the segment and releases the directory (as the end of the process would).
+  public func close() {
+    if fd >= 0 { Glibc.close(fd) }
+    if lock >= 0 { Glibc.close(lock) }
+    fd = -1
+    lock = -1
+  }
+
+  deinit { close() }
 }

@@ -100,14 +100,30 @@ struct Host {
     h.seek(toFileOffset: UInt64(before.count - 10))
     h.write(Data("xyz".utf8))
     h.closeFile()
+    host.journal.close()  // as the end of the process would
     do {
-      let (_, recovery) = try Journal.open(directory: dir)
+      let (reopened, recovery) = try Journal.open(directory: dir)
+      defer { reopened.close() }
       #expect(recovery.records.count == 2)
       let cut = try #require(FileManager.default.attributesOfItem(atPath: path)[.size] as? Int)
       #expect(cut == size)
     }
     let again = try Host(directory: dir)
     #expect(again.stateWithoutOffers() == want)
+  }
+
+  @Test func oneProcessPerDirectory() throws {
+    let dir = temporaryDirectory()
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    let host = try Host(directory: dir)
+    do {
+      _ = try Host(directory: dir)
+      Issue.record("a second journal opened a directory in use")
+    } catch let e as ServerError {
+      #expect(e.description == "data directory \(dir) is in use by another process")
+    }
+    host.journal.close()
+    _ = try Host(directory: dir)
   }
 
   @Test func corruptionNamesTheFileAndTheOffset() throws {
@@ -166,6 +182,7 @@ struct Host {
     var data = try Data(contentsOf: URL(fileURLWithPath: dir + "/snapshot"))
     data[data.count - 3] ^= 0x40
     try data.write(to: URL(fileURLWithPath: dir + "/snapshot"))
+    host.journal.close()
     do {
       _ = try Host(directory: dir)
       Issue.record("a corrupt snapshot was accepted")
@@ -189,6 +206,7 @@ struct Host {
       for r in try host.turn(lines) { gen.observe(r) }
       if gen.rng.below(8) == 0 {
         let want = host.stateWithoutOffers()
+        host.journal.close()
         host = try Host(directory: dir, snapshotEvery: host.journal.snapshotEveryRecords)
         gen.offers = []
         restarts += 1
@@ -226,6 +244,7 @@ struct Host {
     }
     #expect(crashed)
     let want = host.stateWithoutOffers()
+    host.journal.close()
     var again = try Host(directory: dir, snapshotEvery: 5)
     #expect(again.stateWithoutOffers() == want, "crash at \(step)")
     #expect(!files(dir).contains("snapshot.tmp"))
@@ -233,6 +252,7 @@ struct Host {
     gen.offers = []
     for _ in 0..<10 { for r in try again.turn([gen.request()]) { gen.observe(r) } }
     let later = again.stateWithoutOffers()
+    again.journal.close()
     #expect(try Host(directory: dir).stateWithoutOffers() == later)
   }
 }
