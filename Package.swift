@@ -59,9 +59,12 @@ let package = Package(
     .testTarget(
       name: "AllotRPCTests", dependencies: ["AllotRPC", "Allot"], swiftSettings: internalChecks),
     .testTarget(name: "AllotBenchTests", dependencies: ["AllotBenchKit"]),
-    // The real allotd binary on a temporary Unix socket; the dependency makes `swift test`
-    // build it beside the test bundle.
-    .testTarget(name: "AllotServerTests", dependencies: ["allotd"]),
+    // The real allotd binary on a temporary Unix socket (the dependency makes `swift test`
+    // build it beside the test bundle), and the journal, snapshots and crash recovery of
+    // allotd --data-dir.
+    .testTarget(
+      name: "AllotServerTests", dependencies: ["allotd", "AllotServer", "AllotRPC", "Allot"],
+      swiftSettings: internalChecks),
   ],
   swiftLanguageModes: [.v6]
 )

@@ -219,18 +219,20 @@ struct AllotBench {
     case "server":
       help = ServerScenario.help
       opts = try Options(
-        args, valueNames: common.union(["connections", "requests", "pipeline"]),
+        args, valueNames: common.union(["connections", "requests", "pipeline", "data-dir"]),
         flagNames: ["help", "fail-on-regression"])
       var s = ServerScenario()
       s.connections = try opts.int("connections", s.connections)
       s.requests = try opts.int("requests", s.requests)
       s.pipeline = try opts.int("pipeline", s.pipeline)
+      s.dataDir = opts.values["data-dir"]
       let base = s
       plan = Plan(
         scenario: "server", defaultSize: 0,
         headline: { _ in
           "server: \(base.connections) connections, \(base.pipeline) in flight, "
             + "\(base.requests) requests each"
+            + (base.dataDir.map { ", durable (\($0)): acknowledged mutations" } ?? "")
         },
         params: { _ in
           [

@@ -11,18 +11,22 @@ import Foundation
 /// pipelining, then many connections pipelining.
 struct ServerScenario {
   static let help = """
-    allot-bench server [--connections N] [--requests N] [--pipeline D]
+    allot-bench server [--connections N] [--requests N] [--pipeline D] [--data-dir DIR]
 
     Starts the allotd server loop in-process on a temporary Unix socket (loopback only) and
     sends `ping` requests: first over one connection, one at a time (latency p50/p99 and
     requests per second), then over N connections (default 64) each keeping D requests in
     flight (default 32), R requests per connection (default 2000). Bounded in count; every
-    socket operation has a 10 s timeout.
+    socket operation has a 10 s timeout. With --data-dir the server journals to DIR as
+    `allotd --data-dir` does and every request is a mutation (`role.update`), so the figures
+    are acknowledged (fsynced) mutations per second.
     """
 
   var connections = 64
   var requests = 2_000
   var pipeline = 32
+  /// With a data directory: a durable server, and mutations instead of pings.
+  var dataDir: String?
 
   static func connect(_ path: String) throws -> Int32 {
     let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
@@ -64,10 +68,24 @@ struct ServerScenario {
   func run() throws -> [Series] {
     let path = "/tmp/allot-bench-\(getpid()).sock"
     let thread = Thread {
-      let engine = try! Engine(configuration: EngineConfiguration(clock: ManualClock()))
+      let clock = ManualClock()
+      let configuration = EngineConfiguration(clock: clock)
+      var engine = try! Engine(configuration: configuration)
+      var journal: Journal?
+      if let dir = dataDir {
+        do {
+          (journal, engine, _) = try DurableState.recover(
+            directory: dir, configuration: configuration,
+            options: DispatcherOptions(manualClock: clock))
+        } catch {
+          progress("cannot use \(dir): \(error)")
+          return
+        }
+      }
       var options = ServerOptions()
       options.listen = [.unix(path)]
       let server = Server(dispatcher: Dispatcher(engine: engine), options: options)
+      server.journal = journal
       do { try server.bind() } catch { return }
       server.run()
     }
@@ -76,12 +94,17 @@ struct ServerScenario {
       requestServerStop()
       usleep(1_200_000)
     }
-    let request = Array(#"{"jsonrpc":"2.0","id":1,"method":"ping"}"#.utf8) + [0x0A]
+    let line =
+      dataDir == nil
+      ? #"{"jsonrpc":"2.0","id":1,"method":"ping"}"#
+      : #"{"jsonrpc":"2.0","id":1,"method":"role.update","params":{"name":"bench","weight":2}}"#
+    let request = Array(line.utf8) + [0x0A]
     var buffer = [UInt8](repeating: 0, count: 1 << 16)
     // One connection, no pipelining.
     let fd = try ServerScenario.connect(path)
     var latencies: [Double] = []
-    let single = min(requests * 5, 20_000)
+    // Without pipelining every durable request waits for its own fsync.
+    let single = min(requests * 5, dataDir == nil ? 20_000 : 2_000)
     let start = DispatchTime.now().uptimeNanoseconds
     for _ in 0..<single {
       let t0 = DispatchTime.now().uptimeNanoseconds

@@ -290,6 +290,11 @@ public final class Server {
         updateInterest(c)
       }
       touched.removeAll(keepingCapacity: true)
+      // A snapshot when one is due, once this turn's replies are out.
+      if journal?.snapshotDue == true && !snapshotNow(reason: "due") {
+        journalFailed = true
+        break
+      }
       if turnTime - lastReap >= 250 {
         reapIdle()
         lastReap = turnTime
@@ -319,7 +324,11 @@ public final class Server {
         buffer.withUnsafeBufferPointer { consume(c, UnsafeBufferPointer(rebasing: $0[0..<got])) }
       }
     }
-    if journal?.hasPending == true && !journalFailed { try? journal!.commit() }
+    if journal?.hasPending == true && !journalFailed {
+      do { try journal!.commit() } catch { journalFailed = true }
+    }
+    // The last snapshot, so that the next start loads it instead of replaying the journal.
+    if !journalFailed { _ = snapshotNow(reason: "shutdown") }
     // Write the replies to every client at once, for at most min(write-stall timeout, 5 s)
     // in all (one stalled client does not hold up the others, nor the exit, for long).
     var waiting: [Connection] = journalFailed ? [] : table.compactMap { $0 }

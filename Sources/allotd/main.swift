@@ -24,7 +24,13 @@ let usage = """
     --token-file FILE                   require `auth` with the file's first line first
     --data-dir DIR                      durable state: every state-changing request is
                                         journaled and fsynced before its reply; start-up
-                                        replays the journal (outstanding offers are rescinded)
+                                        loads the snapshot and replays the journal after it
+                                        (outstanding offers are rescinded)
+    --snapshot-every RECORDS            snapshot the state and start a new journal segment
+                                        after this many records (default 100000; 0: never
+                                        by count); also at clean shutdown and start-up
+    --snapshot-bytes BYTES              ... or after this many journal bytes (default
+                                        67108864; 0: never by size)
     --help                              this text
 
   Without --data-dir state is kept in memory only. Newline-delimited JSON-RPC 2.0, see the
@@ -51,6 +57,8 @@ var seed: UInt64?
 var maxLine = 1 << 20
 var tokenFile: String?
 var dataDir: String?
+var snapshotEvery = 100_000
+var snapshotBytes = 64 << 20
 
 @MainActor func value(_ name: String) -> String {
   guard !args.isEmpty else { fail("\(name) needs a value") }
@@ -110,6 +118,12 @@ while !args.isEmpty {
     options.writeStallTimeout = n
   case "--token-file": tokenFile = value(a)
   case "--data-dir": dataDir = value(a)
+  case "--snapshot-every":
+    guard let n = Int(value(a)), n >= 0 else { fail("--snapshot-every takes a record count") }
+    snapshotEvery = n
+  case "--snapshot-bytes":
+    guard let n = Int(value(a)), n >= 0 else { fail("--snapshot-bytes takes a byte count") }
+    snapshotBytes = n
   default:
     fail("unknown option \(a)\n\n\(usage)")
   }
@@ -165,25 +179,17 @@ let dispatcherOptions = DispatcherOptions(
 var journal: Journal?
 if let dir = dataDir {
   do {
-    let (j, records) = try Journal.open(directory: dir)
+    let (j, restored, replayed) = try DurableState.recover(
+      directory: dir, configuration: configuration, options: dispatcherOptions)
+    j.snapshotEveryRecords = snapshotEvery
+    j.snapshotEveryBytes = snapshotBytes
+    if let point = getenv("ALLOTD_CRASH_AT").map({ String(cString: $0) }) {
+      // Fault injection for the crash tests: exit at once at this step of a snapshot.
+      j.faultHook = { step in if step == point { _exit(86) } }
+    }
     journal = j
-    // Replay every journaled request at its recorded time.
-    var replay = Dispatcher(engine: engine, options: dispatcherOptions)
-    var session = Session(authenticated: true)
-    var sink: [UInt8] = []
-    for (t, line) in records {
-      if let m = clock as? ManualClock { m.set(Seconds(milli: t)) }
-      if let r = clock as? ResumableClock { r.set(Seconds(milli: t)) }
-      sink.removeAll(keepingCapacity: true)
-      replay.handle(line: line, session: &session, into: &sink)
-    }
-    engine = replay.engine
-    // Outstanding offers are not restored: they are rescinded.
-    for o in (try? engine.outstandingOffers()) ?? [] {
-      try? engine.declineOffer(o.id, refuseSeconds: 0)
-    }
-    (clock as? ResumableClock)?.resume()
-    printError("replayed \(records.count) journal records from \(dir)")
+    engine = restored
+    printError("restored \(dir): snapshot and \(replayed) journal records")
   } catch {
     fail(error.description)
   }
@@ -206,4 +212,4 @@ do {
 }
 if dataDir == nil { printError("state is kept in memory only (no --data-dir)") }
 server.run()
-exit(0)
+exit(server.durabilityFailed ? 1 : 0)

@@ -143,7 +143,9 @@ def test_kill_9_keeps_every_acknowledged_request():
     before = s.call("state")
     s.stop(signal.SIGKILL)
     # A torn last record (a crash in the middle of a write) is cut at start-up.
-    with open(os.path.join(d, "journal"), "ab") as f:
+    segment = max((f for f in os.listdir(d) if f.startswith("journal.")),
+                  key=lambda f: int(f.split(".")[1]))
+    with open(os.path.join(d, segment), "ab") as f:
         f.write(b'77 {"jsonrpc":"2.0","method":"agent.add","par')
     s = Server("--data-dir", d)
     after = s.call("state")
@@ -165,7 +167,7 @@ def test_corruption_stops_start_up_naming_file_and_offset():
     p = subprocess.run([ALLOTD, "--data-dir", d, "--listen", "unix:" + os.path.join(d, "s.sock")],
                        stderr=subprocess.PIPE, timeout=10)
     assert p.returncode != 0
-    assert b"journal: corrupt record at byte offset 36" in p.stderr
+    assert b"journal.0: corrupt record at byte offset 36" in p.stderr
 
 
 def test_bad_input_of_every_kind_gets_an_answer():

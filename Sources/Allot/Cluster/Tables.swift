@@ -43,9 +43,10 @@ struct AgentTable: Sendable {
   var gpu: [Bool] = []
   var offers: [[OfferSlot]] = []
   var filters: [[OfferFilter]] = []
-  /// Per agent, contiguous summaries of `filters` so that the offer cycle touches an agent's
-  /// filter list (a separate heap object: a cache miss) only when it may matter: a 64-bit
-  /// Bloom mask of the clients with a filter (bit `client % 64`) and the earliest expiry
+  /// Per agent, contiguous summaries of `filters`.
+  ///
+  /// The offer cycle touches an agent's filter list (a separate heap object: a cache miss)
+  /// only when it may matter. The summaries: a 64-bit Bloom mask of the clients with a filter (bit `client % 64`) and the earliest expiry
   /// (`Int64.max` without filters). Kept exact by `refreshFilterSummary`.
   var filterBloom: [UInt64] = []
   var filterMinExpiry: [Int64] = []

@@ -14,9 +14,9 @@ struct PassContext {
   var agent = AgentIndex(0)
   var stamp: UInt64 = 0
   var now: Int64
-  /// Pass 1: roles taking part, and roles with such a role in their subtree.
   /// The current agent's filter mask (see `AgentTable.filterBloom`).
   var filterBloom: UInt64 = 0
+  /// Pass 1: roles taking part, and roles with such a role in their subtree.
   var pass1Role: [Bool] = []
   var pass1Subtree: [Bool] = []
   /// Pass 1: the number of roles taking part in each role's subtree (itself included).
