@@ -530,11 +530,14 @@ extension Engine {
   /// Whether a decline filter of client `c` on agent `a` applies to the current `plan`
   /// (reads the plan in place).
   func planIsFiltered(_ c: ClientIndex, _ a: AgentIndex, now: Int64) -> Bool {
-    let filters = agents.filters[a.i]
-    for k in filters.indices where filters[k].client == c && now < filters[k].expires {
-      if filters[k].refused.contains(plan.resources) { return true }
+    // In place: client and expiry lead each element, so only the matching filter's
+    // resources (the element's later cache lines) are read, and nothing is copied.
+    agents.filters[a.i].withUnsafeBufferPointer { filters in
+      for k in filters.indices where filters[k].client == c && now < filters[k].expires {
+        if filters[k].refused.contains(plan.resources) { return true }
+      }
+      return false
     }
-    return false
   }
 
   /// Writes into `plan` what role `r` may be offered on the current agent in this pass;

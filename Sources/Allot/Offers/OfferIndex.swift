@@ -1,11 +1,13 @@
-/// Outstanding offers by sequence number: an open-addressing hash table with linear probing
-/// and backward-shift deletion.
+/// Outstanding offers by sequence number: an open-addressing hash table with Robin Hood
+/// linear probing and backward-shift deletion.
 ///
-/// A multiplicative (Fibonacci) hash scatters the consecutive sequence numbers over the
-/// slots, so probe runs stay short at the table's load of at most one half: a lookup is a
-/// multiply, a shift and a probe or two, with no allocation once the table has grown to the
-/// number of outstanding offers. (Home slots taken straight from the low bits would put
-/// consecutive numbers in one long run, and a removal would then shift through all of it.)
+/// Sequence numbers are issued consecutively, so their low bits make home slots that are
+/// used in order (memory is touched sequentially, as the offer cycle issues them) and almost
+/// never collide at the table's load of at most one half. Robin Hood keeps every probe run
+/// ordered by home slot, so a removal stops at the first entry that sits at its home (with
+/// plain linear probing it would have to scan the whole run, and consecutive numbers make
+/// one long run). No hashing, and no allocation once the table has grown to the number of
+/// outstanding offers.
 ///
 /// - Complexity: O(1) expected for insert, lookup and remove.
 struct OfferIndex: Sendable {
@@ -16,23 +18,25 @@ struct OfferIndex: Sendable {
   private(set) var count = 0
 
   private var mask: Int { keys.count - 1 }
-  /// log2 of the table size.
-  private var bits = 4
 
-  /// The home slot of `seq`: the top `bits` bits of seq times 2^64 / phi.
+  /// How far slot `i` is from the home slot of `key`.
   @inline(__always)
-  private func home(_ seq: UInt64) -> Int {
-    Int(truncatingIfNeeded: (seq &* 0x9E37_79B9_7F4A_7C15) >> UInt64(64 - bits))
+  private func distance(_ key: UInt64, _ i: Int) -> Int {
+    (i &- Int(truncatingIfNeeded: key)) & mask
   }
 
   /// The slot of offer `seq`, or nil when it is not outstanding.
   func lookup(_ seq: UInt64) -> OfferSlot? {
-    var i = home(seq)
+    let m = mask
+    var i = Int(truncatingIfNeeded: seq) & m
+    var d = 0
     while true {
       let k = keys[i]
       if k == seq { return values[i] }
-      if k == 0 { return nil }
-      i = (i + 1) & mask
+      // Robin Hood: a resident nearer its home than we are to ours ends the search.
+      if k == 0 || distance(k, i) < d { return nil }
+      i = (i + 1) & m
+      d += 1
     }
   }
 
@@ -41,12 +45,29 @@ struct OfferIndex: Sendable {
     precondition(seq != 0)
     if (count + 1) * 2 > keys.count { grow() }
     let m = mask
-    let start = home(seq)
-    keys.withUnsafeMutableBufferPointer { keys in
-      var i = start
-      while keys[i] != 0 { i = (i + 1) & m }
-      keys[i] = seq
-      values[i] = slot
+    var key = seq
+    var value = slot
+    var i = Int(truncatingIfNeeded: key) & m
+    var d = 0
+    while true {
+      let k = keys[i]
+      if k == 0 {
+        keys[i] = key
+        values[i] = value
+        break
+      }
+      let dk = distance(k, i)
+      if dk < d {
+        // Take the slot from the richer resident and carry it on.
+        keys[i] = key
+        let v = values[i]
+        values[i] = value
+        key = k
+        value = v
+        d = dk
+      }
+      i = (i + 1) & m
+      d += 1
     }
     count += 1
   }
@@ -54,30 +75,25 @@ struct OfferIndex: Sendable {
   /// Forgets offer `seq` if present.
   mutating func remove(_ seq: UInt64) {
     let m = mask
-    var i = home(seq)
+    var i = Int(truncatingIfNeeded: seq) & m
+    var d = 0
     while true {
       let k = keys[i]
-      if k == 0 { return }
       if k == seq { break }
+      if k == 0 || distance(k, i) < d { return }
       i = (i + 1) & m
+      d += 1
     }
-    // Backward shift: move later entries of the probe run into the hole when their home
-    // slot does not lie cyclically in (hole, their position].
-    var hole = i
-    var j = i
+    // Backward shift: pull the following entries one slot back until one is at its home.
     while true {
-      j = (j + 1) & m
+      let j = (i + 1) & m
       let k = keys[j]
-      if k == 0 { break }
-      let h = home(k)
-      let inRun = hole <= j ? (hole < h && h <= j) : (hole < h || h <= j)
-      if !inRun {
-        keys[hole] = k
-        values[hole] = values[j]
-        hole = j
-      }
+      if k == 0 || distance(k, j) == 0 { break }
+      keys[i] = k
+      values[i] = values[j]
+      i = j
     }
-    keys[hole] = 0
+    keys[i] = 0
     count -= 1
   }
 
@@ -94,7 +110,6 @@ struct OfferIndex: Sendable {
     let oldValues = values
     keys = Array(repeating: 0, count: oldKeys.count * 2)
     values = Array(repeating: OfferSlot(0), count: oldKeys.count * 2)
-    bits += 1
     count = 0
     for i in oldKeys.indices where oldKeys[i] != 0 { insert(oldKeys[i], oldValues[i]) }
   }
