@@ -4,16 +4,10 @@ import Testing
 
 @testable import AllotServer
 
-/// SplitMix64, so that a failure replays from its seed.
-struct Mix {
-  var state: UInt64
-  mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
-  }
+/// The tests' generator (Allot's SplitMix64), so that a failure replays from its seed.
+typealias Mix = SplitMix64
+
+extension SplitMix64 {
   mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
   mutating func pick<T>(_ xs: [T]) -> T { xs[below(xs.count)] }
 }
@@ -28,7 +22,7 @@ struct RequestGenerator {
   var taskSerial = 0
   var id = 0
 
-  init(seed: UInt64) { rng = Mix(state: seed) }
+  init(seed: UInt64) { rng = Mix(seed: seed) }
 
   mutating func request() -> String {
     id += 1

@@ -3,18 +3,8 @@ import Testing
 
 @testable import Allot
 
-/// A small deterministic generator (SplitMix64) so failures replay from the seed.
-struct SeededRandom: RandomNumberGenerator {
-  var state: UInt64
-  init(seed: UInt64) { state = seed }
-  mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
-  }
-}
+/// The seeded generator of the tests (SplitMix64) so failures replay from the seed.
+typealias SeededRandom = SplitMix64
 
 /// The reference model: what must be true of the engine from the calls that succeeded.
 struct ReferenceModel {

@@ -136,17 +136,10 @@ extension Engine {
 
   /// Seeded Fisher-Yates shuffle (SplitMix64 over seed and cycle number).
   static func shuffle(_ order: inout [AgentIndex], seed: UInt64, cycle: UInt64) {
-    var state = seed ^ (cycle &* 0x9E37_79B9_7F4A_7C15)
-    func next() -> UInt64 {
-      state &+= 0x9E37_79B9_7F4A_7C15
-      var z = state
-      z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-      z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-      return z ^ (z >> 31)
-    }
+    var rng = SplitMix64(seed: seed ^ (cycle &* 0x9E37_79B9_7F4A_7C15))
     var i = order.count - 1
     while i > 0 {
-      let j = Int(next() % UInt64(i + 1))
+      let j = Int(rng.next() % UInt64(i + 1))
       order.swapAt(i, j)
       i -= 1
     }
