@@ -105,9 +105,12 @@ package enum Validate {
   }
 
   /// Range bounds within 0...2^53.
-  static func ranges(_ rs: [ClosedRange<UInt64>], field: String) throws(AllotError) -> RangeSet {
+  static func ranges(_ rs: [ClosedRange<UInt64>], field: @autoclosure () -> String)
+    throws(AllotError) -> RangeSet
+  {
     for r in rs where r.upperBound > UInt64(Quantity.maxMilli) {
-      throw .invalid(field, "\(field) range bounds must be at most 2^53")
+      let f = field()
+      throw .invalid(f, "\(f) range bounds must be at most 2^53")
     }
     return RangeSet(rs)
   }

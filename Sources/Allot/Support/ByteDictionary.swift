@@ -15,11 +15,15 @@ struct ByteDictionary<Value: Sendable>: Sendable, Sequence, ExpressibleByDiction
   subscript(key: String) -> Value? {
     get { storage[ByteString(key)] }
     set { storage[ByteString(key)] = newValue }
+    // In place: one hash, and no copy of the value (appending to an array value through
+    // get + set would copy the array every time).
+    _modify { yield &storage[ByteString(key)] }
   }
 
   subscript(key: String, default defaultValue: @autoclosure () -> Value) -> Value {
     get { storage[ByteString(key)] ?? defaultValue() }
     set { storage[ByteString(key)] = newValue }
+    _modify { yield &storage[ByteString(key), default: defaultValue()] }
   }
 
   var count: Int { storage.count }
