@@ -38,9 +38,9 @@ LSAN_OPTIONS=suppressions=$here/lsan.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS} SWIFT_B
   -timeout=10 -rss_limit_mb=4096 -print_final_stats=1 -artifact_prefix="$here/crashes/$target-" \
   "$@" 2> "$log" || status=$?
 runs=$(grep -Eo 'stat::number_of_executed_units: *[0-9]+' "$log" | grep -Eo '[0-9]+$' || true)
-rate=$(grep -Eo 'exec/s: *[0-9]+' "$log" | tail -1 | grep -Eo '[0-9]+$' || true)
+rate=$(grep -Eo 'stat::average_exec_per_sec: *[0-9]+' "$log" | grep -Eo '[0-9]+$' || true)
 cov=$(grep -Eo 'cov: [0-9]+ ft: [0-9]+' "$log" | tail -1 || true)
-echo "$target: ${runs:-?} executions, ${seconds}s budget, ${rate:-?} exec/s (last status line), ${cov:-no coverage line}, exit $status"
+echo "$target: ${runs:-?} executions, ${seconds}s budget, ${rate:-?} exec/s on average, ${cov:-no coverage line}, exit $status"
 if [ "$status" -ne 0 ]; then
   tail -60 "$log" >&2
   echo "$target: FAILED; crashing input in $here/crashes/ (full log $log)" >&2
