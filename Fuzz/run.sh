@@ -41,6 +41,10 @@ runs=$(grep -Eo 'stat::number_of_executed_units: *[0-9]+' "$log" | grep -Eo '[0-
 rate=$(grep -Eo 'stat::average_exec_per_sec: *[0-9]+' "$log" | grep -Eo '[0-9]+$' || true)
 cov=$(grep -Eo 'cov: [0-9]+ ft: [0-9]+' "$log" | tail -1 || true)
 echo "$target: ${runs:-?} executions, ${seconds}s budget, ${rate:-?} exec/s on average, ${cov:-no coverage line}, exit $status"
+if [ "$status" -eq 72 ]; then
+  echo "$target: interrupted (libFuzzer's exit code 72), no crash" >&2
+  exit "$status"
+fi
 if [ "$status" -ne 0 ]; then
   tail -60 "$log" >&2
   echo "$target: FAILED; crashing input in $here/crashes/ (full log $log)" >&2
