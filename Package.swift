@@ -11,10 +11,16 @@ let internalChecks: [SwiftSetting] = [
   .define("ALLOT_INTERNAL_CHECKS", .when(configuration: .debug))
 ]
 
+/// This manifest's folder: the version script's path must not depend on the directory the
+/// link runs in (a package depending on this one by path, such as Fuzz/, links from its own).
+let packageDirectory = String(#filePath.dropLast("/Package.swift".count))
+
 let package = Package(
   name: "Allot",
   products: [
     .library(name: "Allot", targets: ["Allot"]),
+    // The JSON codec and the dispatcher, for Swift hosts of the wire contract (and Fuzz/).
+    .library(name: "AllotRPC", targets: ["AllotRPC"]),
     .executable(name: "allot-bench", targets: ["AllotBench"]),
     .executable(name: "allotd", targets: ["allotd"]),
     // liballot.so: the C API of Sources/CAllot/include/allot.h.
@@ -36,7 +42,9 @@ let package = Package(
       name: "AllotC",
       dependencies: ["CAllot", "Allot", "AllotRPC"],
       exclude: ["allot.map"],
-      linkerSettings: [.unsafeFlags(["-Xlinker", "--version-script=Sources/AllotC/allot.map"])]
+      linkerSettings: [
+        .unsafeFlags(["-Xlinker", "--version-script=\(packageDirectory)/Sources/AllotC/allot.map"])
+      ]
     ),
     // The socket server: one thread, non-blocking sockets, epoll(7), newline-delimited
     // JSON-RPC through the dispatcher.
