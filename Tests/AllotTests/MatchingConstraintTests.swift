@@ -226,6 +226,20 @@ func rack(_ r: String) -> ConstraintAgentView { agentView("foohost", "foo:bar;ra
         == match)
   }
 
+  /// Regression (FuzzConstraint): Marathon splits the text form on the `:` and `,` code
+  /// units, so a combining mark right after a separator must not glue the two together as
+  /// one Swift Character would.
+  @Test func separatorsFollowedByCombiningMarksStillSplit() throws {
+    let list = try MarathonConstraint.parseList("os:LIKE:\u{2DF7}IQ]Ea\u{FFFD}b")
+    #expect(list.map(\.parts) == [["os", "LIKE", "\u{2DF7}IQ]Ea\u{FFFD}b"]])
+    let two = try MarathonConstraint.parseList("rack:UNIQUE,\u{301}zone:CLUSTER:a")
+    #expect(two.map(\.parts) == [["rack", "UNIQUE"], ["\u{301}zone", "CLUSTER", "a"]])
+    // The text form of each parses back to the same constraints.
+    for c in list + two {
+      #expect(try MarathonConstraint.parseList(c.description) == [c])
+    }
+  }
+
   @Test func groupByLacksAttribute() {
     #expect(!meets("rackid", .groupBy, "2", offer: host("foohost"), groupSize: 5))
     #expect(!meets("rackid", .groupBy, "2", offer: host("foohost")))

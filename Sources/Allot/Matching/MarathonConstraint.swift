@@ -155,14 +155,20 @@ public struct MarathonConstraint: Hashable, Sendable, CustomStringConvertible {
   public static func parseList(_ text: String, field: String = "constraints")
     throws(AllotError) -> [MarathonConstraint]
   {
-    if text.allSatisfy({ $0 == " " }) { return [] }
+    // Split on Unicode scalars, as Marathon splits Java strings on code units: split on
+    // Characters, a `:` or `,` followed by a combining mark would be one grapheme cluster
+    // and not a separator (the fuzzer found `os:LIKE:\u{2DF7}...` read as two parts).
+    let scalars = text.unicodeScalars
+    if scalars.allSatisfy({ $0 == " " }) { return [] }
     var arrays: [[String]] = []
-    for item in text.split(separator: ",", omittingEmptySubsequences: false) {
-      var s = Substring(item)
+    for item in scalars.split(separator: ",", omittingEmptySubsequences: false) {
+      var s = item
       while s.first == " " { s = s.dropFirst() }
       while s.last == " " { s = s.dropLast() }
       arrays.append(
-        s.split(separator: ":", maxSplits: 2, omittingEmptySubsequences: false).map(String.init))
+        s.split(separator: ":", maxSplits: 2, omittingEmptySubsequences: false).map {
+          String(String.UnicodeScalarView($0))
+        })
     }
     return try parseList(arrays, field: field)
   }
