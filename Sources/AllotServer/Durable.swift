@@ -16,9 +16,12 @@ public enum DurableState {
   /// - Returns: the journal to append to, the engine, and how many records were replayed.
   /// - Throws: a `ServerError` naming the file (and the byte offset) that does not read.
   public static func recover(
-    directory: String, configuration: EngineConfiguration, options: DispatcherOptions
+    directory: String, configuration: EngineConfiguration, options: DispatcherOptions,
+    lockWait: Double = 10
   ) throws(ServerError) -> (journal: Journal, engine: Engine, replayed: Int) {
-    let (journal, recovery) = try Journal.open(directory: directory)
+    // A restart may start while the previous process still shuts down (its last snapshot):
+    // wait up to `lockWait` seconds for it to release the directory.
+    let (journal, recovery) = try Journal.open(directory: directory, lockWait: lockWait)
     let clock = configuration.clock
     func setClock(_ t: Int64) {
       if let m = clock as? ManualClock { m.set(Seconds(milli: t)) }

@@ -106,7 +106,12 @@ public final class Journal {
 
   /// Opens (creating) the data directory; returns the journal, positioned at the end of the
   /// newest segment, with what to restore.
-  public static func open(directory: String) throws(ServerError) -> (Journal, Recovery) {
+  ///
+  /// - Parameter lockWait: How long to wait for another process to release the directory
+  ///   (a restart may begin while the old process still writes its last snapshot).
+  public static func open(directory: String, lockWait: Double = 0) throws(ServerError)
+    -> (Journal, Recovery)
+  {
     mkdir(directory, 0o700)
     var st = stat()
     guard stat(directory, &st) == 0, (st.st_mode & S_IFMT) == S_IFDIR else {
@@ -116,6 +121,11 @@ public final class Journal {
     // ends however it ends.
     let lock = Glibc.open(directory + "/lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
     guard lock >= 0 else { throw ServerError("cannot open \(directory)/lock: \(errnoText())") }
+    var waited = 0.0
+    while flock(lock, LOCK_EX | LOCK_NB) != 0 && waited < lockWait {
+      usleep(50_000)
+      waited += 0.05
+    }
     guard flock(lock, LOCK_EX | LOCK_NB) == 0 else {
       Glibc.close(lock)
       throw ServerError("data directory \(directory) is in use by another process")
