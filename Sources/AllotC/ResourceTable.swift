@@ -64,18 +64,12 @@ struct ResourceTable: ~Copyable {
     return (names[i], isRanges[i])
   }
 
-  /// Resource names: `[a-z][a-z0-9_.-]*`, at most 64 bytes (as the engine checks them).
+  /// Resource names: `[a-z][a-z0-9_.-]*`, at most 64 bytes (the engine's own rule).
   static func validate(_ name: String, field: String) throws(Failure) {
-    let u = name.utf8
-    guard let first = u.first, first >= 97, first <= 122 else {
-      throw .invalid(field, "resource name '\(name)' must match [a-z][a-z0-9_.-]*")
-    }
-    guard u.count <= 64 else {
-      throw .invalid(field, "resource name '\(name.prefix(64))...' is longer than 64 bytes")
-    }
-    for c in u {
-      let ok = (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c == 95 || c == 46 || c == 45
-      if !ok { throw .invalid(field, "resource name '\(name)' must match [a-z][a-z0-9_.-]*") }
+    do throws(AllotError) {
+      try ResourceNameRule.validate(name, field: field)
+    } catch {
+      throw Failure(error)
     }
   }
 

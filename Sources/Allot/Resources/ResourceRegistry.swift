@@ -114,3 +114,13 @@ struct ResourceRegistry: Sendable {
     return k
   }
 }
+
+/// The engine's rule for resource names, for the other modules of the package (the C API
+/// validates the names of its resource table with it, so both give the same answer).
+package enum ResourceNameRule {
+  /// Throws `invalidParams` naming `field` unless `name` matches `[a-z][a-z0-9_.-]*` and is
+  /// at most 64 bytes.
+  package static func validate(_ name: String, field: String) throws(AllotError) {
+    try ResourceRegistry.validateName(name, field: field)
+  }
+}
