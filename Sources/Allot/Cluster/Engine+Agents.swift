@@ -89,7 +89,6 @@ extension Engine {
     agents.unreservedFree[a.i] = total.scalars - reservedSum
     agents.freeRanges[a.i] = total.ranges
     agents.allocated[a.i] = .empty
-    agents.offered[a.i] = .empty
     agents.labels[a.i] = labels
     labelIndex.add(agent: a.i, labels: labels)
     setTaints(a, spec.taints)
@@ -317,7 +316,6 @@ extension Engine {
     agents.unreservedFree[a.i] = .zero
     agents.freeRanges[a.i] = []
     agents.allocated[a.i] = .empty
-    agents.offered[a.i] = .empty
     agents.syncHeads(a)
     orderDirty = true
     checkInvariantsIfEnabled()

@@ -395,11 +395,12 @@ extension Engine {
       guard seq < nextOfferSeq, e.offerIndex.lookup(seq) == nil else {
         throw SnapshotReader.bad("offer")
       }
+      let rec = OfferRecord(
+        seq: seq, framework: f, role: ro, client: c, agent: a, resources: res,
+        reserved: parts, agentPos: agentPos, frameworkPos: frameworkPos)
+      guard rec.unreserved == unreserved else { throw SnapshotReader.bad("offer") }
       let s = OfferSlot(e.offerRecords.count)
-      e.offerRecords.append(
-        OfferRecord(
-          seq: seq, framework: f, role: ro, client: c, agent: a, resources: res,
-          unreserved: unreserved, reserved: parts, agentPos: agentPos, frameworkPos: frameworkPos))
+      e.offerRecords.append(rec)
       e.offerLive.append(true)
       e.offerIndex.insert(seq, s)
       agentOffers[a.i, default: []].append((agentPos, s))

@@ -371,8 +371,6 @@ public struct Engine: Sendable {
       if asTask {
         agents.allocated[a.i].add(resources)
         sorter.allocated[c.i] += scalars
-      } else {
-        agents.offered[a.i].add(resources)
       }
       sorter.held[c.i] += scalars
       roles.heldOwn[r.i] += scalars
@@ -394,8 +392,6 @@ public struct Engine: Sendable {
       if asTask {
         agents.allocated[a.i].subtract(resources)
         sorter.allocated[c.i] -= scalars
-      } else {
-        agents.offered[a.i].subtract(resources)
       }
       sorter.held[c.i] -= scalars
       roles.heldOwn[r.i] -= scalars
@@ -407,7 +403,7 @@ public struct Engine: Sendable {
         x = roles.parent[x.i]
       }
     }
-    agents.syncHeads(a)
+    agents.noteHeldChanged(a)
     repositionAfterHoldChange(c, r)
   }
 
@@ -447,6 +443,15 @@ public struct Engine: Sendable {
   func names() -> ResourceNames { registry.names }
 
   func amounts(_ r: Resources) -> ResourceAmounts { ResourceAmounts(r, names: registry.names) }
+
+  /// What agent `a`'s outstanding offers hold: the sum of its offer records.
+  ///
+  /// - Complexity: O(offers on the agent).
+  func offered(_ a: AgentIndex) -> Resources {
+    var sum = Resources()
+    for s in agents.offers[a.i] { sum.add(offerRecords[s.i].resources) }
+    return sum
+  }
 }
 
 /// The cluster totals that dominant shares divide by: the scalar kinds with a non-zero

@@ -113,7 +113,7 @@ extension Engine {
         EngineState.Agent(
           id: agents.ids[a.i], hostname: agents.hostnames[a.i], total: view(agents.total[a.i]),
           reserved: reserved, allocated: view(agents.allocated[a.i]),
-          offered: view(agents.offered[a.i]), available: view(agents.available(a)),
+          offered: view(offered(a)), available: view(agents.available(a)),
           labels: agents.labels[a.i].map { EngineState.Pair(key: $0.0, value: $0.1) },
           draining: agents.draining[a.i]))
     }

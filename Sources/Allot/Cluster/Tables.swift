@@ -12,11 +12,120 @@ struct PoolPart: Sendable, Equatable {
 }
 
 /// An outstanding decline filter on an agent.
+///
+/// Compact (24 bytes): a search scans an agent's filters for one client, so client and
+/// expiry sit together and the refused resources (read only on a match) live out of line.
 struct OfferFilter: Sendable, Equatable {
   var client: ClientIndex
   /// The filter applies while `now < expires`.
   var expires: Int64
-  var refused: Resources
+  /// The refused resources, shared and immutable.
+  let shared: SharedRefused
+  var box: RefusedResources { shared.box }
+
+  init(client: ClientIndex, expires: Int64, refused: Resources) {
+    self.client = client
+    self.expires = expires
+    self.shared = SharedRefused(box: RefusedResources.make(refused))
+  }
+
+  /// What the filter refuses: offers whose resources it contains.
+  var refused: Resources { box.value }
+
+  static func == (a: OfferFilter, b: OfferFilter) -> Bool {
+    a.client == b.client && a.expires == b.expires && a.refused == b.refused
+  }
+}
+
+/// A filter's refused resources as a sendable value: the box is never written after `make`
+/// returns (ManagedBuffer subclasses cannot conform to Sendable themselves).
+struct SharedRefused: @unchecked Sendable {
+  let box: RefusedResources
+}
+
+/// The resources of one decline filter in one block (a reference keeps `OfferFilter`
+/// small): the scalars in the header, the range sets flattened after it, so that checking a
+/// plan against a filter follows one reference instead of three.
+///
+/// Elements, for each range kind `i` below `header.rangeKinds`: the interval count `n`, then
+/// `n` pairs of bounds. Immutable once made (`OfferFilter` shares it across threads through
+/// ``SharedRefused``).
+final class RefusedResources: ManagedBuffer<RefusedResources.Header, UInt64> {
+  struct Header {
+    var scalars: ScalarVector
+    var rangeKinds: Int
+  }
+
+  static func make(_ r: Resources) -> RefusedResources {
+    var words = 0
+    for set in r.ranges { words += 1 + 2 * set.intervals.count }
+    let box = RefusedResources.create(minimumCapacity: words) { _ in
+      Header(scalars: r.scalars, rangeKinds: r.ranges.count)
+    }
+    // `create` returns the dynamic type it was called on.
+    let made = unsafeDowncast(box, to: RefusedResources.self)
+    made.withUnsafeMutablePointerToElements { e in
+      var k = 0
+      for set in r.ranges {
+        e[k] = UInt64(set.intervals.count)
+        k += 1
+        for iv in set.intervals {
+          e[k] = iv.lowerBound
+          e[k + 1] = iv.upperBound
+          k += 2
+        }
+      }
+    }
+    return made
+  }
+
+  /// The resources as a value.
+  var value: Resources {
+    withUnsafeMutablePointers { h, e in
+      var ranges: [RangeSet] = []
+      var k = 0
+      for _ in 0..<h.pointee.rangeKinds {
+        let n = Int(e[k])
+        k += 1
+        var ivs: [ClosedRange<UInt64>] = []
+        for _ in 0..<n {
+          ivs.append(e[k]...e[k + 1])
+          k += 2
+        }
+        ranges.append(RangeSet(ivs))
+      }
+      return Resources(scalars: h.pointee.scalars, ranges: ranges)
+    }
+  }
+
+  /// Whether the refused resources contain all of `o` (`Resources.contains`, read in place).
+  func contains(_ o: Resources) -> Bool {
+    withUnsafeMutablePointers { h, e in
+      guard h.pointee.scalars.covers(o.scalars) else { return false }
+      let kinds = h.pointee.rangeKinds
+      return o.ranges.withUnsafeBufferPointer { want in
+        var k = 0
+        for i in 0..<want.count {
+          let need = want[i].intervals
+          if i >= kinds {
+            if !need.isEmpty { return false }
+            continue
+          }
+          let n = Int(e[k])
+          let base = k + 1
+          k = base + 2 * n
+          if need.isEmpty { continue }
+          var j = 0
+          for r in need {
+            while j < n, e[base + 2 * j + 1] < r.lowerBound { j += 1 }
+            guard j < n, e[base + 2 * j] <= r.lowerBound, e[base + 2 * j + 1] >= r.upperBound
+            else { return false }
+          }
+        }
+        return true
+      }
+    }
+  }
 }
 
 /// Per-agent state, one parallel array per field, indexed by `AgentIndex`.
@@ -35,8 +144,10 @@ struct AgentTable: Sendable {
   var unreservedFree: [ScalarVector] = []
   /// Range values neither offered nor allocated (ranges are never reserved).
   var freeRanges: [[RangeSet]] = []
+  /// What the agent's tasks hold. (What its offers hold is not kept per agent: the offer
+  /// cycle would pay for it on every offer, and only `state` reads it; see
+  /// `Engine.offered(_:)`.)
   var allocated: [Resources] = []
-  var offered: [Resources] = []
   var labels: [[(String, String)]] = []
   var taints: [[Taint]] = []
   var draining: [Bool] = []
@@ -62,9 +173,9 @@ struct AgentTable: Sendable {
   var shapeDirty: [Bool] = []
   var dirtyShapes: [Int32] = []
   /// Plain-data copies of the first eight scalar kinds for scans without reference
-  /// counting: total, unreserved free, and free including every reservation.
+  /// counting: total, and free including every reservation (this one is current for agents
+  /// not marked in `shapeDirty`; `refreshShapes()` updates the others).
   var totalHead: [SIMD8<Int64>] = []
-  var unreservedFreeHead: [SIMD8<Int64>] = []
   var availableHead: [SIMD8<Int64>] = []
   /// Bit i set when the agent names scalar i / range i (listed with zeros in `state`).
   var scalarMask: [UInt64] = []
@@ -83,7 +194,6 @@ struct AgentTable: Sendable {
     unreservedFree.append(.zero)
     freeRanges.append([])
     allocated.append(.empty)
-    offered.append(.empty)
     labels.append([])
     taints.append([])
     draining.append(false)
@@ -97,7 +207,6 @@ struct AgentTable: Sendable {
     rangeMask.append(0)
     ordinal.append(0)
     totalHead.append(.zero)
-    unreservedFreeHead.append(.zero)
     availableHead.append(.zero)
     return a
   }
@@ -117,11 +226,21 @@ struct AgentTable: Sendable {
   /// Refreshes the plain-data heads of an agent from its accounting.
   mutating func syncHeads(_ a: AgentIndex) {
     totalHead[a.i] = total[a.i].scalars.head
-    unreservedFreeHead[a.i] = unreservedFree[a.i].head
+    availableHead[a.i] = availableHeadNow(a)
+    noteHeldChanged(a)
+  }
+
+  /// The current free-including-reservations head of agent `a`.
+  func availableHeadNow(_ a: AgentIndex) -> SIMD8<Int64> {
     var v = unreservedFree[a.i].head
     for r in reservations[a.i] { v &+= r.amount.head &- r.held.head }
-    availableHead[a.i] = v
-    // Placement refiles the agent under its shape before its next search.
+    return v
+  }
+
+  /// Marks agent `a` as holding a different amount: its `availableHead` and its shape are
+  /// brought up to date by the next `refreshShapes()` (the offer cycle changes every
+  /// agent it visits and placement reads only a few, so the work waits until needed).
+  mutating func noteHeldChanged(_ a: AgentIndex) {
     while shapeDirty.count <= a.i { shapeDirty.append(false) }
     if !shapeDirty[a.i] {
       shapeDirty[a.i] = true
@@ -136,6 +255,7 @@ struct AgentTable: Sendable {
     for raw in dirtyShapes {
       let a = Int(raw)
       shapeDirty[a] = false
+      availableHead[a] = availableHeadNow(AgentIndex(a))
       let inPlay = alive[a] && !draining[a]
       let key: ShapeClasses.Key? =
         inPlay && reservations[a].isEmpty
@@ -373,10 +493,17 @@ struct OfferRecord: Sendable {
   var client: ClientIndex
   var agent: AgentIndex
   var resources: Resources
-  var unreserved: ScalarVector
   var reserved: [PoolPart]
   var agentPos: Int
   var frameworkPos: Int
+
+  /// The part of the offer's scalars not drawn from reservations (derived, so that a record
+  /// stays small: the offer cycle writes one per offer).
+  var unreserved: ScalarVector {
+    var u = resources.scalars
+    for p in reserved { u -= p.amount }
+    return u
+  }
 }
 
 /// A running task.

@@ -184,7 +184,7 @@ struct Sorter: Sendable {
         if p > 0 && e < heap[(p - 1) / 2] {
           Sorter.siftUp(heap, pos, p)
         } else {
-          Sorter.siftDown(heap, pos, p)
+          Sorter.siftDownToLeaf(heap, pos, p)
         }
       }
     }
@@ -260,6 +260,40 @@ struct Sorter: Sendable {
       heap[i] = mc
       pos[mc.client.i] = Int32(i)
       i = m
+    }
+    heap[i] = c
+    pos[c.client.i] = Int32(i)
+  }
+
+  /// Sift-down in Floyd's bottom-up form: the hole descends along the smaller children to a
+  /// leaf (one comparison per level), then the entry climbs back to its place. An entry whose
+  /// key grew usually belongs near the bottom (an offer moves its taker behind everyone of
+  /// equal share), so this saves about half the comparisons of the classic form.
+  @inline(__always)
+  static func siftDownToLeaf(
+    _ heap: UnsafeMutableBufferPointer<SortEntry>, _ pos: UnsafeMutableBufferPointer<Int32>,
+    _ start: Int
+  ) {
+    let n = heap.count
+    var i = start
+    let c = heap[i]
+    while true {
+      let l = 2 * i + 1
+      if l >= n { break }
+      var m = l
+      if l + 1 < n, heap[l + 1] < heap[l] { m = l + 1 }
+      let mc = heap[m]
+      heap[i] = mc
+      pos[mc.client.i] = Int32(i)
+      i = m
+    }
+    while i > start {
+      let p = (i - 1) / 2
+      let pc = heap[p]
+      if !(c < pc) { break }
+      heap[i] = pc
+      pos[pc.client.i] = Int32(i)
+      i = p
     }
     heap[i] = c
     pos[c.client.i] = Int32(i)

@@ -523,11 +523,11 @@ extension Engine {
   /// Whether a decline filter of client `c` on agent `a` applies to the current `plan`
   /// (reads the plan in place).
   func planIsFiltered(_ c: ClientIndex, _ a: AgentIndex, now: Int64) -> Bool {
-    // In place: client and expiry lead each element, so only the matching filter's
-    // resources (the element's later cache lines) are read, and nothing is copied.
+    // In place: filters are 24 bytes (client, expiry, a reference to the refused
+    // resources), so the scan reads a few cache lines and follows a reference on a match.
     agents.filters[a.i].withUnsafeBufferPointer { filters in
       for k in filters.indices where filters[k].client == c && now < filters[k].expires {
-        if filters[k].refused.contains(plan.resources) { return true }
+        if filters[k].box.contains(plan.resources) { return true }
       }
       return false
     }
@@ -601,7 +601,7 @@ extension Engine {
     nextOfferSeq += 1
     let rec = OfferRecord(
       seq: seq, framework: f, role: r, client: c, agent: a, resources: plan.resources,
-      unreserved: plan.unreserved, reserved: plan.reserved, agentPos: agents.offers[a.i].count,
+      reserved: plan.reserved, agentPos: agents.offers[a.i].count,
       frameworkPos: frameworks.offers[f.i].count)
     let s: OfferSlot
     if let free = offerFreeSlots.popLast() {
@@ -617,17 +617,43 @@ extension Engine {
     frameworks.offers[f.i].append(s)
     offerIndex.insert(seq, s)
     countAllocation(c, r)
-    applyHold(
-      sign: 1, client: c, agent: a, resources: plan.resources, unreserved: plan.unreserved,
-      reserved: plan.reserved, asTask: false)
+    holdPlan(client: c, role: r, agent: a)
     offersMade += 1
     return s
+  }
+
+  /// `applyHold(sign: 1, ..., asTask: false)` for the current `plan`, reading the plan in
+  /// place (the general form takes its resources as arguments, which costs copies and
+  /// reference counting on the offer cycle's hottest path).
+  mutating func holdPlan(client c: ClientIndex, role r: RoleIndex, agent a: AgentIndex) {
+    let scalars = plan.resources.scalars
+    let unreserved = plan.unreserved
+    agents.unreservedFree[a.i] -= unreserved
+    if !plan.reserved.isEmpty {
+      for p in plan.reserved {
+        if let k = agents.reservations[a.i].firstIndex(where: { $0.role == p.role }) {
+          agents.reservations[a.i][k].held += p.amount
+        }
+      }
+    }
+    if !plan.resources.ranges.isEmpty {
+      Engine.subtractRanges(&agents.freeRanges[a.i], plan.resources.ranges)
+    }
+    sorter.held[c.i] += scalars
+    roles.heldOwn[r.i] += scalars
+    var x = r
+    while x.i > 0 {
+      roles.heldSubtree[x.i] += scalars
+      roles.consumption[x.i] += unreserved
+      x = roles.parent[x.i]
+    }
+    agents.noteHeldChanged(a)
+    repositionAfterHoldChange(c, r)
   }
 
   /// Adds the current pass-2 `plan` to a pass-1 offer of the same (framework, role, agent).
   mutating func mergeIntoOffer(_ s: OfferSlot) {
     offerRecords[s.i].resources.add(plan.resources)
-    offerRecords[s.i].unreserved += plan.unreserved
     for p in plan.reserved {
       if let k = offerRecords[s.i].reserved.firstIndex(where: { $0.role == p.role }) {
         offerRecords[s.i].reserved[k].amount += p.amount
