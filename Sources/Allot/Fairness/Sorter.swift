@@ -265,8 +265,10 @@ struct Sorter: Sendable {
     pos[c.client.i] = Int32(i)
   }
 
-  /// Sift-down in Floyd's bottom-up form: the hole descends along the smaller children to a
-  /// leaf (one comparison per level), then the entry climbs back to its place. An entry whose
+  /// Sift-down in Floyd's bottom-up form.
+  ///
+  /// The hole descends along the smaller children to a leaf (one comparison per level),
+  /// then the entry climbs back to its place. An entry whose
   /// key grew usually belongs near the bottom (an offer moves its taker behind everyone of
   /// equal share), so this saves about half the comparisons of the classic form.
   @inline(__always)
