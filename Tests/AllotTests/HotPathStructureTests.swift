@@ -91,4 +91,99 @@ import Testing
       #expect(lanes.allSatisfy { m[$0] == Swift.min(a[$0], b[$0]) })
     }
   }
+
+  /// A decline filter's flattened refused resources read back as the value they were made
+  /// from, and answer `contains` exactly like `Resources.contains`, for random scalars and
+  /// range sets (several range kinds, missing and empty ones included).
+  @Test func refusedResourcesMatchResources() {
+    var rng = SeededRandom(seed: 5)
+    func rangeSet() -> RangeSet {
+      var ivs: [ClosedRange<UInt64>] = []
+      for _ in 0..<Int.random(in: 0...3, using: &rng) {
+        let lo = UInt64.random(in: 0...60, using: &rng)
+        ivs.append(lo...(lo + UInt64.random(in: 0...8, using: &rng)))
+      }
+      return RangeSet(ivs)
+    }
+    func resources() -> Resources {
+      var r = Resources()
+      for k in 0..<4 where Bool.random(using: &rng) {
+        r.scalars[k] = Int64.random(in: 0...5, using: &rng)
+      }
+      for _ in 0..<Int.random(in: 0...3, using: &rng) { r.ranges.append(rangeSet()) }
+      return r
+    }
+    for _ in 0..<5_000 {
+      let refused = resources()
+      let box = RefusedResources.make(refused)
+      #expect(box.value == refused)
+      let candidate = Bool.random(using: &rng) ? resources() : refused
+      #expect(box.contains(candidate) == refused.contains(candidate))
+      // A subset of the refused resources is always contained.
+      var part = refused
+      part.scalars[0] = Swift.max(0, part.scalars[0] - 1)
+      if !part.ranges.isEmpty { part.ranges[0] = RangeSet(part.ranges[0].intervals.prefix(1)) }
+      #expect(box.contains(part))
+    }
+  }
+
+  /// Id hashing spreads look-alike ids.
+  ///
+  /// Equal ids hash alike under a seed, different seeds give different hashes,
+  /// and ten thousand look-alike ids ("agent-0" ... "agent-9999", long and short) have
+  /// distinct 64-bit hashes, so a dictionary of them spreads over its buckets.
+  @Test func byteStringHashSpreadsLookAlikeIDs() {
+    var seen = Set<UInt64>()
+    for i in 0..<10_000 {
+      for id in ["agent-\(i)", "a-much-longer-agent-identifier-\(i).example.com"] {
+        let h = ByteString.mix(id, seed: 42)
+        #expect(h == ByteString.mix(String(id.utf8.map { Character(UnicodeScalar($0)) }), seed: 42))
+        seen.insert(h)
+      }
+    }
+    #expect(seen.count == 20_000)
+    #expect(ByteString.mix("agent-1", seed: 1) != ByteString.mix("agent-1", seed: 2))
+    var d: [ByteString: Int] = [:]
+    for i in 0..<1_000 { d[ByteString("agent-\(i)")] = i }
+    for i in 0..<1_000 { #expect(d[ByteString("agent-\(i)")] == i) }
+    #expect(d[ByteString("agent-1000")] == nil)
+  }
+
+  /// What `state` reports an agent offers is the sum of its outstanding offers (the engine no
+  /// longer keeps a per-agent running sum), with a pass-1 (guarantee) offer merged with
+  /// pass-2 resources, and after declines.
+  @Test func stateOfferedIsTheSumOfOutstandingOffers() throws {
+    var engine = try Engine(configuration: EngineConfiguration(clock: ManualClock()))
+    try engine.updateRole(RoleUpdate(name: "q", quota: Quota(guarantee: ["cpus": 1])))
+    try engine.addFramework(FrameworkSpec(id: "f1", roles: ["q"]))
+    try engine.addFramework(FrameworkSpec(id: "f2", roles: ["other"]))
+    try engine.addAgent(
+      AgentSpec(id: "a1", resources: ["cpus": 4, "mem": 100, "ports": [1000...1009]]))
+    try engine.addAgent(AgentSpec(id: "a2", resources: ["cpus": 2, "mem": 50]))
+    let offers = engine.allocate()
+    #expect(offers.count >= 2)
+    // The offers allocate() built as it went are the records as they stand at the end.
+    #expect(Set(offers.map(\.id)) == Set(try engine.outstandingOffers().map(\.id)))
+    for o in try engine.outstandingOffers() { #expect(offers.first { $0.id == o.id } == o) }
+    // f1's guarantee offer on a1 took pass-2 resources too (a merge): more than 1 cpu.
+    #expect(offers.contains { $0.framework == "f1" && $0.resources.scalar("cpus") > 1 })
+    let state = engine.state()
+    for id in ["a1", "a2"] {
+      let offered = try #require(state.agents.first { $0.id == id }).offered
+      let mine = offers.filter { $0.agent == id }
+      for name in ["cpus", "mem"] {
+        let sum = mine.reduce(Quantity.zero) { $0 + $1.resources.scalar(name) }
+        #expect(offered.scalar(name) == sum)
+      }
+      var ports = RangeSet()
+      for o in mine { ports.formUnion(o.resources.ranges("ports")) }
+      #expect(offered.ranges("ports") == ports)
+    }
+    // Everything on the agents is offered (whole-agent offers), so the sums are the totals.
+    #expect(offers.reduce(Quantity.zero) { $0 + $1.resources.scalar("cpus") } == 6)
+    for o in offers { try engine.declineOffer(o.id, refuseSeconds: 0) }
+    let after = try #require(engine.state().agents.first { $0.id == "a1" }).offered
+    #expect(after.scalar("cpus") == .zero && after.ranges("ports").isEmpty)
+    #expect(engine.checkInvariants().isEmpty)
+  }
 }

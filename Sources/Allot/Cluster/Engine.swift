@@ -81,6 +81,12 @@ public struct Engine: Sendable {
   var guaranteedRoles: [RoleIndex] = []
   /// Pass-1 offers of the running cycle by (client, agent), for pass 2 to merge into.
   var pass1Offers: [UInt64: OfferSlot] = [:]
+  /// The public offers of the running `allocate()`, built as each offer is made (its record
+  /// is still in cache then); nil for `allocateCount()`.
+  var collected: [Offer]?
+  /// Whether the running cycle merged pass-2 resources into a pass-1 offer (whose public
+  /// form, built earlier, is then out of date).
+  var mergedThisCycle = false
   /// Scratch space of in-order heap walks (a stack: nested walks take consecutive slices).
   var walkScratch: [Int32] = []
   var walkTop = 0

@@ -220,12 +220,52 @@ struct ByteString: Hashable, Sendable {
   }
 
   @inlinable func hash(into hasher: inout Hasher) {
-    if let done: Void = string.utf8.withContiguousStorageIfAvailable({
-      hasher.combine(bytes: UnsafeRawBufferPointer($0))
-    }) {
-      return done
+    hasher.combine(ByteString.mix(string, seed: 0))
+  }
+
+  /// The hash a `Dictionary` uses, without a `Hasher`.
+  ///
+  /// SipHash costs a few hundred instructions for a short id, and the engine hashes ids on
+  /// every call that names an agent, a framework or a label. This is a multiply-xorshift
+  /// hash over 8-byte words, keyed by the dictionary's per-instance seed (which the
+  /// standard library derives from a per-process random seed), so collisions cannot be
+  /// planned from outside the process.
+  @inlinable func _rawHashValue(seed: Int) -> Int {
+    Int(truncatingIfNeeded: ByteString.mix(string, seed: UInt64(truncatingIfNeeded: seed)))
+  }
+
+  @inlinable static func mix(_ s: String, seed: UInt64) -> UInt64 {
+    var s = s
+    return s.withUTF8 { buf in
+      var h = seed ^ 0x9E37_79B9_7F4A_7C15 ^ (UInt64(buf.count) &* 0xFF51_AFD7_ED55_8CCD)
+      var i = 0
+      let n = buf.count
+      let raw = UnsafeRawBufferPointer(buf)
+      while i + 8 <= n {
+        let w = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+        h = (h ^ w) &* 0xC4CE_B9FE_1A85_EC53
+        h ^= h >> 29
+        i += 8
+      }
+      if i < n {
+        var w: UInt64 = 0
+        var shift: UInt64 = 0
+        while i < n {
+          w |= UInt64(raw[i]) << shift
+          shift += 8
+          i += 1
+        }
+        h = (h ^ w) &* 0xC4CE_B9FE_1A85_EC53
+        h ^= h >> 29
+      }
+      // MurmurHash3's 64-bit finalizer.
+      h ^= h >> 33
+      h = h &* 0xFF51_AFD7_ED55_8CCD
+      h ^= h >> 33
+      h = h &* 0xC4CE_B9FE_1A85_EC53
+      h ^= h >> 33
+      return h
     }
-    for b in string.utf8 { hasher.combine(b) }
   }
 }
 

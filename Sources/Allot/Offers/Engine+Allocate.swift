@@ -60,8 +60,15 @@ extension Engine {
   /// - Complexity: O(agents * (k log n)) where k is the number of clients skipped on an
   ///   agent (filters, suppression) and n the number of clients at a level.
   public mutating func allocate() -> [Offer] {
+    // Built in place: a second reference to the array would make every append copy it.
+    collected = []
+    collected!.reserveCapacity(agents.liveCount)
+    mergedThisCycle = false
     let slots = runCycle()
-    return slots.map { offer(at: $0) }
+    let out = collected ?? []
+    collected = nil
+    if mergedThisCycle { return slots.map { offer(at: $0) } }
+    return out
   }
 
   /// Runs one allocation cycle and returns how many offers it made (the offers are
@@ -163,9 +170,11 @@ extension Engine {
       let c = cand.client
       if let m = cand.merge {
         mergeIntoOffer(m)
+        mergedThisCycle = true
       } else {
         let s = makeOffer(client: c, agent: a)
         made.append(s)
+
         if cur.pass == 1 { pass1Offers[Engine.pairKey(c, a)] = s }
       }
       sorter.mark[c.i] = cur.stamp
@@ -616,6 +625,15 @@ extension Engine {
     agents.offers[a.i].append(s)
     frameworks.offers[f.i].append(s)
     offerIndex.insert(seq, s)
+    if collected != nil {
+      // The public form, while the plan is at hand (`offer(at:)` from here would copy
+      // the engine).
+      let o = Offer(
+        id: OfferID(sequence: seq), framework: frameworks.ids[f.i], role: roles.names[r.i],
+        agent: agents.ids[a.i], hostname: agents.hostnames[a.i],
+        resources: ResourceAmounts(plan.resources, names: registry.names))
+      collected!.append(o)
+    }
     countAllocation(c, r)
     holdPlan(client: c, role: r, agent: a)
     offersMade += 1
@@ -700,11 +718,13 @@ extension Engine {
 
   /// The public view of an outstanding offer.
   func offer(at s: OfferSlot) -> Offer {
-    let rec = offerRecords[s.i]
+    // Field by field: a copy of the record would retain and release its arrays.
+    let a = offerRecords[s.i].agent
     return Offer(
-      id: OfferID(sequence: rec.seq), framework: frameworks.ids[rec.framework.i],
-      role: roles.names[rec.role.i], agent: agents.ids[rec.agent.i],
-      hostname: agents.hostnames[rec.agent.i], resources: amounts(rec.resources))
+      id: OfferID(sequence: offerRecords[s.i].seq),
+      framework: frameworks.ids[offerRecords[s.i].framework.i],
+      role: roles.names[offerRecords[s.i].role.i], agent: agents.ids[a.i],
+      hostname: agents.hostnames[a.i], resources: amounts(offerRecords[s.i].resources))
   }
 
 }
