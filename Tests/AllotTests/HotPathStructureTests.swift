@@ -186,4 +186,26 @@ import Testing
     #expect(after.scalar("cpus") == .zero && after.ranges("ports").isEmpty)
     #expect(engine.checkInvariants().isEmpty)
   }
+
+  /// The decline-filter shortcut (a filter that refused everything available keeps applying
+  /// while nothing returns to the agent) must end as soon as the agent has more than was
+  /// refused: Mesos's filters apply to subsets of the refused resources only.
+  @Test func filterShortcutEndsWhenTheAgentGrows() throws {
+    var engine = try Engine(configuration: EngineConfiguration(clock: ManualClock()))
+    try engine.addFramework(FrameworkSpec(id: "f1", roles: ["r"]))
+    try engine.addAgent(AgentSpec(id: "a1", resources: ["cpus": 4, "mem": 40]))
+    let first = try #require(engine.allocate().first)
+    // Launch half and filter the rest (cpus:2, mem:20, everything still available).
+    _ = try engine.acceptOffer(
+      first.id, tasks: [TaskLaunch(id: "t1", resources: ["cpus": 2, "mem": 20])],
+      refuseSeconds: 100)
+    #expect(engine.agents.filters[0].first?.epoch == engine.agents.growEpoch[0])
+    #expect(engine.allocate().isEmpty)
+    // The task ends: cpus:4, mem:40 available, more than the filter refused.
+    try engine.releaseTasks(framework: "f1", tasks: ["t1"])
+    #expect(engine.agents.filters[0].first?.epoch != engine.agents.growEpoch[0])
+    let again = engine.allocate()
+    #expect(again.count == 1 && again.first?.resources.scalar("cpus") == 4)
+    #expect(engine.checkInvariants().isEmpty)
+  }
 }

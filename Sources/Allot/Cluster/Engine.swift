@@ -388,6 +388,7 @@ public struct Engine: Sendable {
         x = roles.parent[x.i]
       }
     } else {
+      agents.growEpoch[a.i] &+= 1
       agents.unreservedFree[a.i] += unreserved
       for p in reserved {
         if let k = agents.reservations[a.i].firstIndex(where: { $0.role == p.role }) {

@@ -13,19 +13,26 @@ struct PoolPart: Sendable, Equatable {
 
 /// An outstanding decline filter on an agent.
 ///
-/// Compact (24 bytes): a search scans an agent's filters for one client, so client and
+/// Compact (32 bytes): a search scans an agent's filters for one client, so client and
 /// expiry sit together and the refused resources (read only on a match) live out of line.
 struct OfferFilter: Sendable, Equatable {
   var client: ClientIndex
   /// The filter applies while `now < expires`.
   var expires: Int64
+  /// The agent's `growEpoch` when the refused resources held everything available on it.
+  ///
+  /// Zero when they did not, when the filter was made. While the agent's epoch is unchanged its
+  /// available resources have only shrunk, so every plan on it is refused without reading
+  /// the resources (the long-filter rounds of Mesos's DeclineOffers are all such checks).
+  var epoch: UInt64 = 0
   /// The refused resources, shared and immutable.
   let shared: SharedRefused
   var box: RefusedResources { shared.box }
 
-  init(client: ClientIndex, expires: Int64, refused: Resources) {
+  init(client: ClientIndex, expires: Int64, refused: Resources, epoch: UInt64 = 0) {
     self.client = client
     self.expires = expires
+    self.epoch = epoch
     self.shared = SharedRefused(box: RefusedResources.make(refused))
   }
 
@@ -33,7 +40,8 @@ struct OfferFilter: Sendable, Equatable {
   var refused: Resources { box.value }
 
   static func == (a: OfferFilter, b: OfferFilter) -> Bool {
-    a.client == b.client && a.expires == b.expires && a.refused == b.refused
+    a.client == b.client && a.expires == b.expires && a.epoch == b.epoch
+      && a.refused == b.refused
   }
 }
 
@@ -161,6 +169,9 @@ struct AgentTable: Sendable {
   /// (`Int64.max` without filters). Kept exact by `refreshFilterSummary`.
   var filterBloom: [UInt64] = []
   var filterMinExpiry: [Int64] = []
+  /// Counts the events that may grow what the agent has available (resources returned,
+  /// the agent changed); starts at 1 and never goes back (see `OfferFilter.epoch`).
+  var growEpoch: [UInt64] = []
   var tasks: [[TaskSlot]] = []
   /// Insertion ordinals (agent order), and the agents grouped by shape for placement.
   var ordinal: [UInt64] = []
@@ -202,6 +213,7 @@ struct AgentTable: Sendable {
     filters.append([])
     filterBloom.append(0)
     filterMinExpiry.append(.max)
+    growEpoch.append(1)
     tasks.append([])
     scalarMask.append(0)
     rangeMask.append(0)
@@ -225,6 +237,7 @@ struct AgentTable: Sendable {
 
   /// Refreshes the plain-data heads of an agent from its accounting.
   mutating func syncHeads(_ a: AgentIndex) {
+    growEpoch[a.i] &+= 1
     totalHead[a.i] = total[a.i].scalars.head
     availableHead[a.i] = availableHeadNow(a)
     noteHeldChanged(a)

@@ -26,7 +26,11 @@ extension Engine {
     agents.filters[a.i].removeAll {
       $0.client == c && $0.expires <= expires && refused.contains($0.refused)
     }
-    agents.filters[a.i].append(OfferFilter(client: c, expires: expires, refused: refused))
+    let covers = refused.contains(agents.available(a))
+    agents.filters[a.i].append(
+      OfferFilter(
+        client: c, expires: expires, refused: refused,
+        epoch: covers ? agents.growEpoch[a.i] : 0))
     agents.refreshFilterSummary(a)
     noteFilterAgent(c, a)
   }

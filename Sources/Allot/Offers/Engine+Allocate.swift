@@ -534,8 +534,11 @@ extension Engine {
   func planIsFiltered(_ c: ClientIndex, _ a: AgentIndex, now: Int64) -> Bool {
     // In place: filters are 24 bytes (client, expiry, a reference to the refused
     // resources), so the scan reads a few cache lines and follows a reference on a match.
-    agents.filters[a.i].withUnsafeBufferPointer { filters in
+    let epoch = agents.growEpoch[a.i]
+    return agents.filters[a.i].withUnsafeBufferPointer { filters in
       for k in filters.indices where filters[k].client == c && now < filters[k].expires {
+        // A plan never exceeds what the agent has available (see `OfferFilter.epoch`).
+        if filters[k].epoch == epoch { return true }
         if filters[k].box.contains(plan.resources) { return true }
       }
       return false

@@ -197,6 +197,15 @@ extension Engine {
       if agents.filterBloom[a] != bloom || agents.filterMinExpiry[a] != earliest {
         errors.append("agent \(agents.ids[a]): filter summary stale")
       }
+      for f in agents.filters[a] where f.epoch == agents.growEpoch[a] {
+        if !f.refused.contains(agents.available(AgentIndex(a))) {
+          errors.append("agent \(agents.ids[a]): filter epoch current but resources grew")
+        }
+      }
+      for f in agents.filters[a]
+      where f.epoch > agents.growEpoch[a] {
+        errors.append("agent \(agents.ids[a]): filter epoch from the future")
+      }
       for f in agents.filters[a]
       where f.client.i >= filterAgents.count || !filterAgents[f.client.i].contains(Int32(a)) {
         errors.append("agent \(agents.ids[a]): filter of client \(f.client.i) not listed")
