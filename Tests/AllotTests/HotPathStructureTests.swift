@@ -208,4 +208,32 @@ import Testing
     #expect(again.count == 1 && again.first?.resources.scalar("cpus") == 4)
     #expect(engine.checkInvariants().isEmpty)
   }
+
+  /// Filters from earlier decline rounds keep the shortcut: each round returns the same
+  /// resources, which stay under the agent's ceiling, so the epoch does not move (Mesos's
+  /// DeclineOffers shape: every framework declines every offer for a long time).
+  @Test func earlierRoundFiltersKeepTheShortcut() throws {
+    var engine = try Engine(configuration: EngineConfiguration(clock: ManualClock()))
+    for f in ["f1", "f2", "f3"] { try engine.addFramework(FrameworkSpec(id: f, roles: ["r"])) }
+    try engine.addAgent(
+      AgentSpec(id: "a1", resources: ["cpus": 4, "mem": 40, "ports": [100...109]]))
+    var takers: [String] = []
+    for _ in 0..<3 {
+      let offers = engine.allocate()
+      #expect(offers.count == 1)
+      for o in offers {
+        takers.append(o.framework)
+        try engine.declineOffer(o.id, refuseSeconds: 3600)
+      }
+    }
+    #expect(Set(takers) == ["f1", "f2", "f3"])
+    #expect(engine.agents.filters[0].count == 3)
+    #expect(engine.agents.filters[0].allSatisfy { $0.epoch == engine.agents.growEpoch[0] })
+    #expect(engine.allocate().isEmpty)
+    #expect(engine.checkInvariants().isEmpty)
+    // Reviving one framework clears its filter; the others still apply.
+    try engine.revive(framework: "f2")
+    #expect(engine.allocate().map(\.framework) == ["f2"])
+    #expect(engine.checkInvariants().isEmpty)
+  }
 }

@@ -388,7 +388,6 @@ public struct Engine: Sendable {
         x = roles.parent[x.i]
       }
     } else {
-      agents.growEpoch[a.i] &+= 1
       agents.unreservedFree[a.i] += unreserved
       for p in reserved {
         if let k = agents.reservations[a.i].firstIndex(where: { $0.role == p.role }) {
@@ -410,6 +409,7 @@ public struct Engine: Sendable {
         x = roles.parent[x.i]
       }
     }
+    if sign < 0 { agents.noteReturned(a) }
     agents.noteHeldChanged(a)
     repositionAfterHoldChange(c, r)
   }
@@ -423,6 +423,15 @@ public struct Engine: Sendable {
     for i in 0..<min(free.count, taken.count) where !taken[i].isEmpty {
       free[i].subtract(taken[i])
     }
+  }
+
+  /// Whether every range set of `inner` is within the same kind's set of `outer`.
+  static func rangesWithin(_ inner: [RangeSet], _ outer: [RangeSet]) -> Bool {
+    if inner == outer { return true }
+    for i in 0..<inner.count where !inner[i].isEmpty {
+      if i >= outer.count || !outer[i].contains(inner[i]) { return false }
+    }
+    return true
   }
 
   /// Adds range values in place (into empty sets by sharing the storage).

@@ -19,11 +19,12 @@ struct OfferFilter: Sendable, Equatable {
   var client: ClientIndex
   /// The filter applies while `now < expires`.
   var expires: Int64
-  /// The agent's `growEpoch` when the refused resources held everything available on it.
+  /// The agent's `growEpoch` when the refused resources held its whole `ceiling`.
   ///
-  /// Zero when they did not, when the filter was made. While the agent's epoch is unchanged its
-  /// available resources have only shrunk, so every plan on it is refused without reading
-  /// the resources (the long-filter rounds of Mesos's DeclineOffers are all such checks).
+  /// Zero when they did not, when the filter was made. While the agent's epoch is unchanged,
+  /// what it has available stays within that ceiling, so every plan on it is refused without
+  /// reading the resources (the long-filter rounds of Mesos's DeclineOffers are all such
+  /// checks: each round returns the same resources, which stay under the ceiling).
   var epoch: UInt64 = 0
   /// The refused resources, shared and immutable.
   let shared: SharedRefused
@@ -169,8 +170,12 @@ struct AgentTable: Sendable {
   /// (`Int64.max` without filters). Kept exact by `refreshFilterSummary`.
   var filterBloom: [UInt64] = []
   var filterMinExpiry: [Int64] = []
-  /// Counts the events that may grow what the agent has available (resources returned,
-  /// the agent changed); starts at 1 and never goes back (see `OfferFilter.epoch`).
+  /// An upper bound of what the agent has available, and how often it was raised.
+  ///
+  /// `available(a)` is always within the ceiling. The epoch starts at 1 and never goes back
+  /// (see `OfferFilter.epoch`). A filter lowers the ceiling to what is available when it
+  /// refuses all of it; a return that goes beyond the ceiling raises it to the total.
+  var ceiling: [Resources] = []
   var growEpoch: [UInt64] = []
   var tasks: [[TaskSlot]] = []
   /// Insertion ordinals (agent order), and the agents grouped by shape for placement.
@@ -214,6 +219,7 @@ struct AgentTable: Sendable {
     filterBloom.append(0)
     filterMinExpiry.append(.max)
     growEpoch.append(1)
+    ceiling.append(.empty)
     tasks.append([])
     scalarMask.append(0)
     rangeMask.append(0)
@@ -237,6 +243,7 @@ struct AgentTable: Sendable {
 
   /// Refreshes the plain-data heads of an agent from its accounting.
   mutating func syncHeads(_ a: AgentIndex) {
+    ceiling[a.i] = total[a.i]
     growEpoch[a.i] &+= 1
     totalHead[a.i] = total[a.i].scalars.head
     availableHead[a.i] = availableHeadNow(a)
@@ -293,6 +300,17 @@ struct AgentTable: Sendable {
       }
     }
     dirtyShapes.removeAll(keepingCapacity: true)
+  }
+
+  /// Keeps `available(a) ⊆ ceiling[a]` after resources returned to agent `a`: when they
+  /// go beyond the ceiling, it becomes the total and the epoch moves on.
+  mutating func noteReturned(_ a: AgentIndex) {
+    var s = unreservedFree[a.i]
+    for r in reservations[a.i] { s += r.amount - r.held }
+    let c = ceiling[a.i]
+    if c.scalars.covers(s) && Engine.rangesWithin(freeRanges[a.i], c.ranges) { return }
+    ceiling[a.i] = total[a.i]
+    growEpoch[a.i] &+= 1
   }
 
   /// Free (unoffered, unallocated) resources of an agent: unreserved plus reserved.

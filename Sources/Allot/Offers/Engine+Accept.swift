@@ -26,7 +26,11 @@ extension Engine {
     agents.filters[a.i].removeAll {
       $0.client == c && $0.expires <= expires && refused.contains($0.refused)
     }
-    let covers = refused.contains(agents.available(a))
+    // Refusing everything available: the ceiling comes down to it (lowering keeps every
+    // current-epoch filter's promise) and the filter takes the current epoch.
+    let available = agents.available(a)
+    let covers = refused.contains(available)
+    if covers { agents.ceiling[a.i] = available }
     agents.filters[a.i].append(
       OfferFilter(
         client: c, expires: expires, refused: refused,

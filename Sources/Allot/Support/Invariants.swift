@@ -197,9 +197,13 @@ extension Engine {
       if agents.filterBloom[a] != bloom || agents.filterMinExpiry[a] != earliest {
         errors.append("agent \(agents.ids[a]): filter summary stale")
       }
+      if !agents.ceiling[a].contains(agents.available(AgentIndex(a))) {
+        errors.append("agent \(agents.ids[a]): available beyond the ceiling")
+      }
       for f in agents.filters[a] where f.epoch == agents.growEpoch[a] {
-        if !f.refused.contains(agents.available(AgentIndex(a))) {
-          errors.append("agent \(agents.ids[a]): filter epoch current but resources grew")
+        if !f.refused.contains(agents.ceiling[a]) {
+          errors.append(
+            "agent \(agents.ids[a]): current-epoch filter refuses less than the ceiling")
         }
       }
       for f in agents.filters[a]
