@@ -230,15 +230,15 @@ struct Sorter: Sendable {
     var i = start
     let c = heap[i]
     while i > 0 {
-      let p = (i - 1) / 2
+      let p = (i &- 1) >> 1
       let pc = heap[p]
       if !(c < pc) { break }
       heap[i] = pc
-      pos[pc.client.i] = Int32(i)
+      pos[pc.client.i] = Int32(truncatingIfNeeded: i)
       i = p
     }
     heap[i] = c
-    pos[c.client.i] = Int32(i)
+    pos[c.client.i] = Int32(truncatingIfNeeded: i)
   }
 
   @inline(__always)
@@ -250,19 +250,19 @@ struct Sorter: Sendable {
     var i = start
     let c = heap[i]
     while true {
-      let l = 2 * i + 1
+      let l = i &* 2 &+ 1
       if l >= n { break }
       var m = l
-      let r = l + 1
+      let r = l &+ 1
       if r < n, heap[r] < heap[l] { m = r }
       let mc = heap[m]
       if !(mc < c) { break }
       heap[i] = mc
-      pos[mc.client.i] = Int32(i)
+      pos[mc.client.i] = Int32(truncatingIfNeeded: i)
       i = m
     }
     heap[i] = c
-    pos[c.client.i] = Int32(i)
+    pos[c.client.i] = Int32(truncatingIfNeeded: i)
   }
 
   /// Sift-down in Floyd's bottom-up form.
@@ -276,29 +276,30 @@ struct Sorter: Sendable {
     _ heap: UnsafeMutableBufferPointer<SortEntry>, _ pos: UnsafeMutableBufferPointer<Int32>,
     _ start: Int
   ) {
+    // Unchecked arithmetic: heaps hold fewer than 2^31 clients, so no index overflows.
     let n = heap.count
     var i = start
     let c = heap[i]
     while true {
-      let l = 2 * i + 1
+      let l = i &* 2 &+ 1
       if l >= n { break }
       var m = l
-      if l + 1 < n, heap[l + 1] < heap[l] { m = l + 1 }
+      if l &+ 1 < n, heap[l &+ 1] < heap[l] { m = l &+ 1 }
       let mc = heap[m]
       heap[i] = mc
-      pos[mc.client.i] = Int32(i)
+      pos[mc.client.i] = Int32(truncatingIfNeeded: i)
       i = m
     }
     while i > start {
-      let p = (i - 1) / 2
+      let p = (i &- 1) >> 1
       let pc = heap[p]
       if !(c < pc) { break }
       heap[i] = pc
-      pos[pc.client.i] = Int32(i)
+      pos[pc.client.i] = Int32(truncatingIfNeeded: i)
       i = p
     }
     heap[i] = c
-    pos[c.client.i] = Int32(i)
+    pos[c.client.i] = Int32(truncatingIfNeeded: i)
   }
 
   #if ALLOT_INTERNAL_CHECKS

@@ -452,9 +452,9 @@ extension Engine {
         return Engine.walkPop(aux, &w.size, heap)
       }
     }
-    let l = 2 * Int(top) + 1
-    if l < n { walkPush(&w, Int32(l)) }
-    if l + 1 < n { walkPush(&w, Int32(l + 1)) }
+    let l = Int(top) &* 2 &+ 1
+    if l < n { walkPush(&w, Int32(truncatingIfNeeded: l)) }
+    if l &+ 1 < n { walkPush(&w, Int32(truncatingIfNeeded: l &+ 1)) }
     return w.entries[Int(top)].client
   }
 
@@ -469,10 +469,10 @@ extension Engine {
       let lastE = heap[Int(last)]
       var i = 0
       while true {
-        let l = 2 * i + 1
+        let l = i &* 2 &+ 1
         if l >= size { break }
         var m = l
-        if l + 1 < size, heap[Int(aux[l + 1])] < heap[Int(aux[l])] { m = l + 1 }
+        if l &+ 1 < size, heap[Int(aux[l &+ 1])] < heap[Int(aux[l])] { m = l &+ 1 }
         if !(heap[Int(aux[m])] < lastE) { break }
         aux[i] = aux[m]
         i = m
@@ -492,12 +492,12 @@ extension Engine {
         let e = heap[Int(p)]
         var i = i0
         while i > 0 {
-          let parent = (i - 1) / 2
-          if !(e < heap[Int(buf[b + parent])]) { break }
-          buf[b + i] = buf[b + parent]
+          let parent = (i &- 1) >> 1
+          if !(e < heap[Int(buf[b &+ parent])]) { break }
+          buf[b &+ i] = buf[b &+ parent]
           i = parent
         }
-        buf[b + i] = p
+        buf[b &+ i] = p
       }
     }
   }
