@@ -94,7 +94,7 @@ extension Engine {
     setTaints(a, spec.taints)
     agents.draining[a.i] = false
     agents.gpu[a.i] = gpuAmount(total.scalars) > 0
-    agents.offers[a.i] = []
+    agents.offerHead[a.i] = -1
     agents.filters[a.i] = []
     agents.refreshFilterSummary(a)
     agents.tasks[a.i] = []
@@ -335,7 +335,7 @@ extension Engine {
 
   /// Rescinds every outstanding offer on an agent, in the order issued.
   mutating func rescindAll(onAgent a: AgentIndex) -> [OfferID] {
-    let slots = agents.offers[a.i].sorted { offerRecords[$0.i].seq < offerRecords[$1.i].seq }
+    let slots = agentOfferSlots(a).sorted { offerRecords[$0.i].seq < offerRecords[$1.i].seq }
     var out: [OfferID] = []
     for s in slots {
       out.append(OfferID(sequence: offerRecords[s.i].seq))

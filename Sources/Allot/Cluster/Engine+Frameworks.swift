@@ -46,7 +46,7 @@ extension Engine {
     frameworks.hasSelector[f.i] = frameworks.offerSelector[f.i] != nil
     frameworks.tasks[f.i] = [:]
     frameworks.pending[f.i] = [:]
-    frameworks.offers[f.i] = []
+    frameworks.offerHead[f.i] = -1
     frameworks.clientRoles[f.i] = []
     frameworks.clients[f.i] = []
     orderDirty = true
@@ -87,7 +87,7 @@ extension Engine {
       let dropped = old.filter { !newRoles.contains(roles.names[$0.i]) }
       for r in dropped {
         guard let c = frameworks.client(f, r) else { continue }
-        let slots = frameworks.offers[f.i].filter { offerRecords[$0.i].role == r }
+        let slots = frameworkOfferSlots(f).filter { offerRecords[$0.i].role == r }
           .sorted { offerRecords[$0.i].seq < offerRecords[$1.i].seq }
         for s in slots {
           rescinded.append(OfferID(sequence: offerRecords[s.i].seq))
@@ -131,7 +131,7 @@ extension Engine {
   public mutating func removeFramework(_ id: String) throws(AllotError) -> FrameworkRemoval {
     try Validate.id(id, field: "id")
     let f = try frameworkIndex(id, field: "id")
-    let slots = frameworks.offers[f.i].sorted { offerRecords[$0.i].seq < offerRecords[$1.i].seq }
+    let slots = frameworkOfferSlots(f).sorted { offerRecords[$0.i].seq < offerRecords[$1.i].seq }
     var rescinded: [OfferID] = []
     for s in slots {
       rescinded.append(OfferID(sequence: offerRecords[s.i].seq))

@@ -108,6 +108,15 @@ extension Engine {
     // framework's lists.
     let liveOffers = offerIndex.slots.sorted { offerRecords[$0.i].seq < offerRecords[$1.i].seq }
     w.u64(UInt64(liveOffers.count))
+    // Each offer's position in its agent's and its framework's list (walk order).
+    var agentPos = Array(repeating: 0, count: offerRecords.count)
+    var frameworkPos = Array(repeating: 0, count: offerRecords.count)
+    for a in agents.order {
+      for (k, s) in agentOfferSlots(a).enumerated() { agentPos[s.i] = k }
+    }
+    for f in frameworks.ids.indices where frameworks.alive[f] {
+      for (k, s) in frameworkOfferSlots(FrameworkIndex(f)).enumerated() { frameworkPos[s.i] = k }
+    }
     for s in liveOffers {
       let o = offerRecords[s.i]
       w.u64(o.seq)
@@ -117,8 +126,8 @@ extension Engine {
       w.resources(o.resources, scalarMask: nonZeroMask(o.resources.scalars))
       w.vector(o.unreserved, mask: nonZeroMask(o.unreserved))
       w.parts(o.reserved)
-      w.u64(UInt64(o.agentPos))
-      w.u64(UInt64(o.frameworkPos))
+      w.u64(UInt64(agentPos[s.i]))
+      w.u64(UInt64(frameworkPos[s.i]))
     }
     // Running tasks, agent by agent in each agent's list order.
     var taskCount = 0
@@ -397,7 +406,7 @@ extension Engine {
       }
       let rec = OfferRecord(
         seq: seq, framework: f, role: ro, client: c, agent: a, resources: res,
-        reserved: parts, agentPos: agentPos, frameworkPos: frameworkPos)
+        reserved: parts)
       guard rec.unreserved == unreserved else { throw SnapshotReader.bad("offer") }
       let s = OfferSlot(e.offerRecords.count)
       e.offerRecords.append(rec)
@@ -409,15 +418,15 @@ extension Engine {
         sign: 1, client: c, agent: a, resources: res, unreserved: unreserved, reserved: parts,
         asTask: false)
     }
-    for (a, list) in agentOffers {
+    for (_, list) in agentOffers {
       let sorted = list.sorted { $0.0 < $1.0 }
       guard sorted.map(\.0) == Array(0..<sorted.count) else { throw SnapshotReader.bad("offer") }
-      e.agents.offers[a] = sorted.map(\.1)
+      for (_, s) in sorted.reversed() { e.linkOfferOnto(agent: s) }
     }
-    for (f, list) in frameworkOffers {
+    for (_, list) in frameworkOffers {
       let sorted = list.sorted { $0.0 < $1.0 }
       guard sorted.map(\.0) == Array(0..<sorted.count) else { throw SnapshotReader.bad("offer") }
-      e.frameworks.offers[f] = sorted.map(\.1)
+      for (_, s) in sorted.reversed() { e.linkOfferOnto(framework: s) }
     }
     // Running tasks.
     for _ in 0..<(try r.count()) {

@@ -465,7 +465,7 @@ public struct Engine: Sendable {
   /// - Complexity: O(offers on the agent).
   func offered(_ a: AgentIndex) -> Resources {
     var sum = Resources()
-    for s in agents.offers[a.i] { sum.add(offerRecords[s.i].resources) }
+    for s in agentOfferSlots(a) { sum.add(offerRecords[s.i].resources) }
     return sum
   }
 }

@@ -161,7 +161,9 @@ struct AgentTable: Sendable {
   var taints: [[Taint]] = []
   var draining: [Bool] = []
   var gpu: [Bool] = []
-  var offers: [[OfferSlot]] = []
+  /// The first of the agent's outstanding offers (a slot index, -1 for none); the rest are
+  /// linked through `OfferRecord.agentNext` (see `Engine.agentOfferSlots(_:)`).
+  var offerHead: [Int32] = []
   var filters: [[OfferFilter]] = []
   /// Per agent, contiguous summaries of `filters`.
   ///
@@ -214,7 +216,7 @@ struct AgentTable: Sendable {
     taints.append([])
     draining.append(false)
     gpu.append(false)
-    offers.append([])
+    offerHead.append(-1)
     filters.append([])
     filterBloom.append(0)
     filterMinExpiry.append(.max)
@@ -347,7 +349,9 @@ struct FrameworkTable: Sendable {
   var tasks: [ByteDictionary<TaskSlot>] = []
   /// Task id -> pending slot, queued tasks.
   var pending: [ByteDictionary<Int>] = []
-  var offers: [[OfferSlot]] = []
+  /// The first of the framework's outstanding offers (-1 for none); the rest are linked
+  /// through `OfferRecord.frameworkNext`.
+  var offerHead: [Int32] = []
   var rank: [UInt32] = []
 
   mutating func allocateSlot() -> FrameworkIndex {
@@ -366,7 +370,7 @@ struct FrameworkTable: Sendable {
     hasSelector.append(false)
     tasks.append([:])
     pending.append([:])
-    offers.append([])
+    offerHead.append(-1)
     rank.append(0)
     return f
   }
@@ -525,8 +529,12 @@ struct OfferRecord: Sendable {
   var agent: AgentIndex
   var resources: Resources
   var reserved: [PoolPart]
-  var agentPos: Int
-  var frameworkPos: Int
+  /// Links of the agent's and the framework's lists of outstanding offers (slot indices,
+  /// -1 at the ends): intrusive, so making an offer writes no per-agent array.
+  var agentPrev: Int32 = -1
+  var agentNext: Int32 = -1
+  var frameworkPrev: Int32 = -1
+  var frameworkNext: Int32 = -1
 
   /// The part of the offer's scalars not drawn from reservations (derived, so that a record
   /// stays small: the offer cycle writes one per offer).

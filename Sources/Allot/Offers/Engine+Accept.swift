@@ -208,7 +208,7 @@ extension Engine {
     var slots: [OfferSlot]
     if let framework {
       try Validate.id(framework, field: "framework")
-      slots = frameworks.offers[try frameworkIndex(framework, field: "framework").i]
+      slots = frameworkOfferSlots(try frameworkIndex(framework, field: "framework"))
     } else {
       slots = offerIndex.slots
     }

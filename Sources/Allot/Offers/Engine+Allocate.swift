@@ -613,8 +613,7 @@ extension Engine {
     nextOfferSeq += 1
     let rec = OfferRecord(
       seq: seq, framework: f, role: r, client: c, agent: a, resources: plan.resources,
-      reserved: plan.reserved, agentPos: agents.offers[a.i].count,
-      frameworkPos: frameworks.offers[f.i].count)
+      reserved: plan.reserved)
     let s: OfferSlot
     if let free = offerFreeSlots.popLast() {
       s = free
@@ -625,8 +624,7 @@ extension Engine {
       offerRecords.append(rec)
       offerLive.append(true)
     }
-    agents.offers[a.i].append(s)
-    frameworks.offers[f.i].append(s)
+    linkOffer(s)
     offerIndex.insert(seq, s)
     if collected != nil {
       // The public form, while the plan is at hand (`offer(at:)` from here would copy
@@ -695,23 +693,7 @@ extension Engine {
     applyHold(
       sign: -1, client: rec.client, agent: rec.agent, resources: rec.resources,
       unreserved: rec.unreserved, reserved: rec.reserved, asTask: false)
-    // Swap-remove from the agent's and the framework's lists.
-    let a = rec.agent
-    let lastA = agents.offers[a.i].count - 1
-    if rec.agentPos != lastA {
-      let moved = agents.offers[a.i][lastA]
-      agents.offers[a.i][rec.agentPos] = moved
-      offerRecords[moved.i].agentPos = rec.agentPos
-    }
-    agents.offers[a.i].removeLast()
-    let f = rec.framework
-    let lastF = frameworks.offers[f.i].count - 1
-    if rec.frameworkPos != lastF {
-      let moved = frameworks.offers[f.i][lastF]
-      frameworks.offers[f.i][rec.frameworkPos] = moved
-      offerRecords[moved.i].frameworkPos = rec.frameworkPos
-    }
-    frameworks.offers[f.i].removeLast()
+    unlinkOffer(s)
     offerIndex.remove(rec.seq)
     offerLive[s.i] = false
     offerRecords[s.i].resources = .empty

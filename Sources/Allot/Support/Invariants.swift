@@ -36,7 +36,7 @@ extension Engine {
       var allocated = Resources()
       var unresUsed = ScalarVector()
       var resUsed: [RoleIndex: ScalarVector] = [:]
-      for s in agents.offers[a.i] {
+      for s in agentOfferSlots(a) {
         guard offerLive[s.i] else {
           errors.append("agent \(id): dead offer slot listed")
           continue
@@ -214,6 +214,37 @@ extension Engine {
       where f.client.i >= filterAgents.count || !filterAgents[f.client.i].contains(Int32(a)) {
         errors.append("agent \(agents.ids[a]): filter of client \(f.client.i) not listed")
       }
+    }
+    // The intrusive offer lists: every live offer exactly once in its agent's and its
+    // framework's list, with back links that mirror the forward ones.
+    var inAgentLists = 0
+    for a in agents.order {
+      var prev: Int32 = -1
+      for s in agentOfferSlots(a) {
+        inAgentLists += 1
+        if !offerLive[s.i] || offerRecords[s.i].agent != a || offerRecords[s.i].agentPrev != prev {
+          errors.append("agent \(agents.ids[a.i]): offer list broken")
+        }
+        prev = s.raw
+      }
+    }
+    var inFrameworkLists = 0
+    for f in frameworks.ids.indices where frameworks.alive[f] {
+      var prev: Int32 = -1
+      for s in frameworkOfferSlots(FrameworkIndex(f)) {
+        inFrameworkLists += 1
+        if !offerLive[s.i] || offerRecords[s.i].framework.i != f
+          || offerRecords[s.i].frameworkPrev != prev
+        {
+          errors.append("framework \(frameworks.ids[f]): offer list broken")
+        }
+        prev = s.raw
+      }
+    }
+    let liveOffers = offerLive.filter { $0 }.count
+    if inAgentLists != liveOffers || inFrameworkLists != liveOffers {
+      errors.append(
+        "offer lists hold \(inAgentLists) and \(inFrameworkLists) of \(liveOffers) offers")
     }
     if offerIndex.count != offerLive.filter({ $0 }).count
       || offerLive.indices.contains(where: {
