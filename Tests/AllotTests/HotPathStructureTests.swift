@@ -202,7 +202,7 @@ import Testing
     #expect(engine.agents.filters[0].first?.epoch == engine.agents.growEpoch[0])
     #expect(engine.allocate().isEmpty)
     // The task ends: cpus:4, mem:40 available, more than the filter refused.
-    try engine.releaseTasks(framework: "f1", tasks: ["t1"])
+    _ = try engine.releaseTasks(framework: "f1", tasks: ["t1"])
     #expect(engine.agents.filters[0].first?.epoch != engine.agents.growEpoch[0])
     let again = engine.allocate()
     #expect(again.count == 1 && again.first?.resources.scalar("cpus") == 4)

@@ -290,16 +290,10 @@ struct Sorter: Sendable {
       pos[mc.client.i] = Int32(truncatingIfNeeded: i)
       i = m
     }
-    while i > start {
-      let p = (i &- 1) >> 1
-      let pc = heap[p]
-      if !(c < pc) { break }
-      heap[i] = pc
-      pos[pc.client.i] = Int32(truncatingIfNeeded: i)
-      i = p
-    }
+    // Climb back: the entry's key is at least its old parent's (callers use this form only
+    // when it is), so the climb stops at or below `start`.
     heap[i] = c
-    pos[c.client.i] = Int32(truncatingIfNeeded: i)
+    siftUp(heap, pos, i)
   }
 
   #if ALLOT_INTERNAL_CHECKS
