@@ -174,7 +174,6 @@ extension Engine {
       } else {
         let s = makeOffer(client: c, agent: a)
         made.append(s)
-
         if cur.pass == 1 { pass1Offers[Engine.pairKey(c, a)] = s }
       }
       sorter.mark[c.i] = cur.stamp
@@ -532,12 +531,13 @@ extension Engine {
   /// Whether a decline filter of client `c` on agent `a` applies to the current `plan`
   /// (reads the plan in place).
   func planIsFiltered(_ c: ClientIndex, _ a: AgentIndex, now: Int64) -> Bool {
-    // In place: filters are 24 bytes (client, expiry, a reference to the refused
+    // In place: filters are 32 bytes (client, expiry, epoch, a reference to the refused
     // resources), so the scan reads a few cache lines and follows a reference on a match.
     let epoch = agents.growEpoch[a.i]
     return agents.filters[a.i].withUnsafeBufferPointer { filters in
       for k in filters.indices where filters[k].client == c && now < filters[k].expires {
-        // A plan never exceeds what the agent has available (see `OfferFilter.epoch`).
+        // A plan never exceeds what the agent has available, which stays under its
+        // ceiling (see `OfferFilter.epoch`).
         if filters[k].epoch == epoch { return true }
         if filters[k].box.contains(plan.resources) { return true }
       }
