@@ -187,6 +187,37 @@ import Testing
     #expect(engine.checkInvariants().isEmpty)
   }
 
+  /// Offers are positions in a batch with the name tables of their moment: after the
+  /// framework and the agent are removed (their slots reused by others) and a new scalar
+  /// kind is registered, an earlier offer still reads what it was made with, and equals the
+  /// listing made before the changes.
+  @Test func offersKeepTheirValuesAfterTheEngineChanges() throws {
+    var engine = try Engine(configuration: EngineConfiguration(clock: ManualClock()))
+    try engine.addFramework(FrameworkSpec(id: "f1", roles: ["web"]))
+    try engine.addAgent(
+      AgentSpec(
+        id: "a1", hostname: "h1", resources: ["cpus": 4, "mem": 100, "ports": [1000...1009]]))
+    let offer = try #require(engine.allocate().first)
+    let listed = try #require(engine.outstandingOffers().first)
+    #expect(offer == listed)
+    _ = try engine.removeFramework("f1")
+    _ = try engine.removeAgent("a1")
+    try engine.addFramework(FrameworkSpec(id: "f2", roles: ["batch"]))
+    try engine.addAgent(AgentSpec(id: "a2", hostname: "h2", resources: ["cpus": 1, "fpgas": 2]))
+    let other = try #require(engine.allocate().first)
+    #expect(other.framework == "f2" && other.agent == "a2" && other.hostname == "h2")
+    #expect(other.resources.scalar("fpgas") == 2)
+    for o in [offer, listed] {
+      #expect(o.framework == "f1" && o.role == "web" && o.agent == "a1" && o.hostname == "h1")
+      #expect(o.resources.scalar("cpus") == 4 && o.resources.scalar("mem") == 100)
+      #expect(o.resources.scalar("fpgas") == .zero)
+      #expect(o.resources.ranges("ports") == RangeSet([1000...1009]))
+      #expect(o.resources.entries.map(\.name) == ["cpus", "mem", "ports"])
+    }
+    #expect(offer == listed && offer != other)
+    #expect(offer.description == "\(offer.id) f1 (role web) on a1: \(offer.resources)")
+  }
+
   /// The decline-filter shortcut (a filter that refused everything available keeps applying
   /// while nothing returns to the agent) must end as soon as the agent has more than was
   /// refused: Mesos's filters apply to subsets of the refused resources only.

@@ -81,9 +81,9 @@ public struct Engine: Sendable {
   var guaranteedRoles: [RoleIndex] = []
   /// Pass-1 offers of the running cycle by (client, agent), for pass 2 to merge into.
   var pass1Offers: [UInt64: OfferSlot] = [:]
-  /// The public offers of the running `allocate()`, built as each offer is made (its record
-  /// is still in cache then); nil for `allocateCount()`.
-  var collected: [Offer]?
+  /// The public offers of the running `allocate()`, collected column by column as each
+  /// offer is made (the plan is still in cache then); nil for `allocateCount()`.
+  var collected: OfferColumns?
   /// Whether the running cycle merged pass-2 resources into a pass-1 offer (whose public
   /// form, built earlier, is then out of date).
   var mergedThisCycle = false

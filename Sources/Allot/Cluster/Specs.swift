@@ -216,19 +216,120 @@ public struct TaskLaunch: Hashable, Sendable {
 }
 
 /// An offer: everything one agent holds that one framework may use for one of its roles.
-public struct Offer: Sendable, Equatable {
+///
+/// An offer is a position in the batch of offers it was listed with (one allocation cycle,
+/// or one listing of outstanding offers): 16 bytes, whose fields are read from the batch's
+/// columns. The batch keeps the names as they were when it was made, so an offer reads the
+/// same after the engine changes (the engine's next change to a name table it shares then
+/// copies that table once).
+public struct Offer: Sendable, Equatable, CustomStringConvertible {
+  let batch: OfferBatch
+  let index: Int
+
   /// The offer id.
-  public let id: OfferID
+  public var id: OfferID { OfferID(sequence: batch.entries[index].seq) }
   /// The framework it was made to.
-  public let framework: String
+  public var framework: String { batch.frameworkIDs[Int(batch.entries[index].framework)] }
   /// The role it was made for.
-  public let role: String
+  public var role: String { batch.roleNames[Int(batch.entries[index].role)] }
   /// The agent id.
-  public let agent: String
+  public var agent: String { batch.agentIDs[Int(batch.entries[index].agent)] }
   /// The agent's hostname.
-  public let hostname: String
+  public var hostname: String { batch.hostnames[Int(batch.entries[index].agent)] }
   /// What it holds.
-  public let resources: ResourceAmounts
+  public var resources: ResourceAmounts {
+    ResourceAmounts(batch.resources(index), names: batch.names)
+  }
+
+  /// `o7 framework-1 (role web) on agent-3: {cpus:4,mem:8192}`.
+  public var description: String {
+    "\(id) \(framework) (role \(role)) on \(agent): \(resources)"
+  }
+
+  /// Equal when every field is.
+  public static func == (a: Offer, b: Offer) -> Bool {
+    a.id == b.id && a.framework == b.framework && a.role == b.role && a.agent == b.agent
+      && a.hostname == b.hostname && a.resources == b.resources
+  }
+}
+
+/// One offer of a batch: its sequence number and dense indices.
+struct OfferBatchEntry: Sendable {
+  var seq: UInt64
+  var framework: Int32
+  var role: Int32
+  var agent: Int32
+}
+
+/// The columns of a batch of offers while it is being filled (an allocation cycle appends
+/// a few bytes per offer: no strings, no per-offer object).
+struct OfferColumns: Sendable {
+  /// Scalar kinds stored per offer (the registry's scalar count when the batch began).
+  var width: Int
+  var entries: [OfferBatchEntry] = []
+  /// `width` amounts per offer.
+  var scalars: [Int64] = []
+  /// Range sets per offer (an empty array for offers without ranges).
+  var ranges: [[RangeSet]] = []
+
+  init(width: Int, capacity: Int) {
+    self.width = width
+    entries.reserveCapacity(capacity)
+    scalars.reserveCapacity(capacity * width)
+    ranges.reserveCapacity(capacity)
+  }
+
+  /// Appends one offer.
+  @inline(__always)
+  mutating func append(_ e: OfferBatchEntry, _ r: Resources) {
+    entries.append(e)
+    for k in 0..<width { scalars.append(r.scalars[k]) }
+    ranges.append(r.ranges)
+  }
+}
+
+/// Offers listed together, column by column, with the name tables of their moment.
+final class OfferBatch: Sendable {
+  let frameworkIDs: [String]
+  let roleNames: [String]
+  let agentIDs: [String]
+  let hostnames: [String]
+  let names: ResourceNames
+  let width: Int
+  let entries: [OfferBatchEntry]
+  let scalars: [Int64]
+  let ranges: [[RangeSet]]
+
+  init(
+    _ c: OfferColumns, frameworkIDs: [String], roleNames: [String], agentIDs: [String],
+    hostnames: [String], names: ResourceNames
+  ) {
+    self.frameworkIDs = frameworkIDs
+    self.roleNames = roleNames
+    self.agentIDs = agentIDs
+    self.hostnames = hostnames
+    self.names = names
+    width = c.width
+    entries = c.entries
+    scalars = c.scalars
+    ranges = c.ranges
+  }
+
+  /// Offer `i`'s resources.
+  func resources(_ i: Int) -> Resources {
+    var v = ScalarVector()
+    for k in 0..<width { v[k] = scalars[i * width + k] }
+    return Resources(scalars: v, ranges: ranges[i])
+  }
+
+  /// One offer per entry, in order.
+  func offers() -> [Offer] {
+    let n = entries.count
+    return [Offer](unsafeUninitializedCapacity: n) { buf, count in
+      for i in 0..<n { (buf.baseAddress! + i).initialize(to: Offer(batch: self, index: i)) }
+      count = n
+    }
+  }
 }
 
 /// A task launched by `acceptOffer`, with the resources it holds (range counts resolved).

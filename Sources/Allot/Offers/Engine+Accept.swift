@@ -213,7 +213,7 @@ extension Engine {
       slots = offerIndex.slots
     }
     slots.sort { offerRecords[$0.i].seq < offerRecords[$1.i].seq }
-    return slots.map { offer(at: $0) }
+    return offers(at: slots)
   }
 
   /// The number of outstanding offers.

@@ -60,15 +60,14 @@ extension Engine {
   /// - Complexity: O(agents * (k log n)) where k is the number of clients skipped on an
   ///   agent (filters, suppression) and n the number of clients at a level.
   public mutating func allocate() -> [Offer] {
-    // Built in place: a second reference to the array would make every append copy it.
-    collected = []
-    collected!.reserveCapacity(agents.liveCount)
+    // Filled in place: a second reference to the columns would make every append copy them.
+    collected = OfferColumns(width: registry.scalarCount, capacity: agents.liveCount)
     mergedThisCycle = false
     let slots = runCycle()
-    let out = collected ?? []
+    let columns = collected!
     collected = nil
-    if mergedThisCycle { return slots.map { offer(at: $0) } }
-    return out
+    if mergedThisCycle { return offers(at: slots) }
+    return makeBatch(columns).offers()
   }
 
   /// Runs one allocation cycle and returns how many offers it made (the offers are
@@ -627,13 +626,11 @@ extension Engine {
     linkOffer(s)
     offerIndex.insert(seq, s)
     if collected != nil {
-      // The public form, while the plan is at hand (`offer(at:)` from here would copy
-      // the engine).
-      let o = Offer(
-        id: OfferID(sequence: seq), framework: frameworks.ids[f.i], role: roles.names[r.i],
-        agent: agents.ids[a.i], hostname: agents.hostnames[a.i],
-        resources: ResourceAmounts(plan.resources, names: registry.names))
-      collected!.append(o)
+      // The public form's columns, while the plan is at hand.
+      collected!.append(
+        OfferBatchEntry(
+          seq: seq, framework: Int32(truncatingIfNeeded: f.i), role: Int32(truncatingIfNeeded: r.i),
+          agent: Int32(truncatingIfNeeded: a.i)), plan.resources)
     }
     countAllocation(c, r)
     holdPlan(client: c, role: r, agent: a)
@@ -701,15 +698,24 @@ extension Engine {
     offerFreeSlots.append(s)
   }
 
-  /// The public view of an outstanding offer.
-  func offer(at s: OfferSlot) -> Offer {
-    // Field by field: a copy of the record would retain and release its arrays.
-    let a = offerRecords[s.i].agent
-    return Offer(
-      id: OfferID(sequence: offerRecords[s.i].seq),
-      framework: frameworks.ids[offerRecords[s.i].framework.i],
-      role: roles.names[offerRecords[s.i].role.i], agent: agents.ids[a.i],
-      hostname: agents.hostnames[a.i], resources: amounts(offerRecords[s.i].resources))
+  /// The public views of outstanding offers, in the order given.
+  func offers(at slots: [OfferSlot]) -> [Offer] {
+    var c = OfferColumns(width: registry.scalarCount, capacity: slots.count)
+    for s in slots {
+      c.append(
+        OfferBatchEntry(
+          seq: offerRecords[s.i].seq, framework: Int32(offerRecords[s.i].framework.i),
+          role: Int32(offerRecords[s.i].role.i), agent: Int32(offerRecords[s.i].agent.i)),
+        offerRecords[s.i].resources)
+    }
+    return makeBatch(c).offers()
+  }
+
+  /// A batch over these columns with the engine's current name tables.
+  func makeBatch(_ c: OfferColumns) -> OfferBatch {
+    OfferBatch(
+      c, frameworkIDs: frameworks.ids, roleNames: roles.names, agentIDs: agents.ids,
+      hostnames: agents.hostnames, names: registry.names)
   }
 
 }
