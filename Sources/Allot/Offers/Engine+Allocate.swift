@@ -610,20 +610,43 @@ extension Engine {
     let r = sorter.role[c.i]
     let seq = nextOfferSeq
     nextOfferSeq += 1
-    let rec = OfferRecord(
-      seq: seq, framework: f, role: r, client: c, agent: a, resources: plan.resources,
-      reserved: plan.reserved)
     let s: OfferSlot
     if let free = offerFreeSlots.popLast() {
       s = free
-      offerRecords[s.i] = rec
       offerLive[s.i] = true
     } else {
       s = OfferSlot(offerRecords.count)
-      offerRecords.append(rec)
+      offerRecords.append(
+        OfferRecord(
+          seq: seq, framework: f, role: r, client: c, agent: a, resources: .empty, reserved: []))
       offerLive.append(true)
     }
-    linkOffer(s)
+    // The record is written field by field in place, linked at the head of its agent's and
+    // framework's lists in the same pass (a record value built and then stored costs two
+    // copies of ~180 bytes and a uniqueness check per write).
+    let raw = Int32(truncatingIfNeeded: s.i)
+    let ah = agents.offerHead[a.i]
+    let fh = frameworks.offerHead[f.i]
+    agents.offerHead[a.i] = raw
+    frameworks.offerHead[f.i] = raw
+    offerRecords.withUnsafeMutableBufferPointer { recs in
+      let p = recs.baseAddress! + s.i
+      p.pointee.seq = seq
+      p.pointee.framework = f
+      p.pointee.role = r
+      p.pointee.client = c
+      p.pointee.agent = a
+      p.pointee.resources = plan.resources
+      if !plan.reserved.isEmpty || !p.pointee.reserved.isEmpty {
+        p.pointee.reserved = plan.reserved
+      }
+      p.pointee.agentPrev = -1
+      p.pointee.agentNext = ah
+      if ah >= 0 { recs[Int(ah)].agentPrev = raw }
+      p.pointee.frameworkPrev = -1
+      p.pointee.frameworkNext = fh
+      if fh >= 0 { recs[Int(fh)].frameworkPrev = raw }
+    }
     offerIndex.insert(seq, s)
     if collected != nil {
       // The public form's columns, while the plan is at hand.
