@@ -324,7 +324,9 @@ public struct Engine: Sendable {
     // A client alone in its heap needs neither a key nor a position until a sibling
     // arrives, and every insertion refreshes the key first.
     if sorter.inCrowdedHeap(c) {
-      refreshKey(c)
+      // Only the share moved: a framework client's rank is current whenever the order is
+      // not dirty (rebuildOrder and every insertion set it).
+      sorter.share[c.i] = basis.share(sorter.held[c.i])
       sorter.update(c)
     }
     let s = roles.selfClient[r.i]

@@ -267,7 +267,7 @@ struct OfferColumns: Sendable {
   /// Scalar kinds stored per offer (the registry's scalar count when the batch began).
   var width: Int
   var entries: [OfferBatchEntry] = []
-  /// `width` amounts per offer.
+  /// `width` amounts per offer; zero-filled ahead of `entries` (see ``finished()``).
   var scalars: [Int64] = []
   /// Range sets per offer (an empty array for offers without ranges).
   var ranges: [[RangeSet]] = []
@@ -275,16 +275,32 @@ struct OfferColumns: Sendable {
   init(width: Int, capacity: Int) {
     self.width = width
     entries.reserveCapacity(capacity)
-    scalars.reserveCapacity(capacity * width)
+    scalars = Array(repeating: 0, count: max(capacity, 16) * width)
     ranges.reserveCapacity(capacity)
   }
 
   /// Appends one offer.
   @inline(__always)
   mutating func append(_ e: OfferBatchEntry, _ r: Resources) {
+    let w = width
+    let base = entries.count * w
     entries.append(e)
-    for k in 0..<width { scalars.append(r.scalars[k]) }
+    if base + w > scalars.count {
+      scalars.append(contentsOf: repeatElement(0, count: Swift.max(scalars.count, w)))
+    }
+    let v = r.scalars
+    // One uniqueness check for the offer's amounts, not one per kind.
+    scalars.withUnsafeMutableBufferPointer { buf in
+      for k in 0..<w { buf[base &+ k] = v[k] }
+    }
     ranges.append(r.ranges)
+  }
+
+  /// The columns with the zero fill beyond the last offer cut off.
+  consuming func finished() -> OfferColumns {
+    let used = entries.count * width
+    if scalars.count > used { scalars.removeSubrange(used...) }
+    return self
   }
 }
 
@@ -309,6 +325,7 @@ final class OfferBatch: Sendable {
     self.agentIDs = agentIDs
     self.hostnames = hostnames
     self.names = names
+    let c = c.finished()
     width = c.width
     entries = c.entries
     scalars = c.scalars

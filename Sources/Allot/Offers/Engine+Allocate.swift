@@ -444,16 +444,40 @@ extension Engine {
       walkTop = w.base
       return nil
     }
+    // One pass over the scratch space per step: pop the least frontier position, push its
+    // children.
+    let b = w.base
+    var size = w.size
     let top: Int32 = walkScratch.withUnsafeMutableBufferPointer { buf in
       w.entries.withUnsafeBufferPointer { heap in
-        let aux = UnsafeMutableBufferPointer(rebasing: buf[w.base..<(w.base + n)])
-        return Engine.walkPop(aux, &w.size, heap)
+        let aux = UnsafeMutableBufferPointer(rebasing: buf[b..<(b + n)])
+        let top = Engine.walkPop(aux, &size, heap)
+        let l = Int(top) &* 2 &+ 1
+        if l < n { Engine.walkPush(aux, &size, heap, Int32(truncatingIfNeeded: l)) }
+        if l &+ 1 < n { Engine.walkPush(aux, &size, heap, Int32(truncatingIfNeeded: l &+ 1)) }
+        return top
       }
     }
-    let l = Int(top) &* 2 &+ 1
-    if l < n { walkPush(&w, Int32(truncatingIfNeeded: l)) }
-    if l &+ 1 < n { walkPush(&w, Int32(truncatingIfNeeded: l &+ 1)) }
+    w.size = size
     return w.entries[Int(top)].client
+  }
+
+  /// Adds heap position `p` to a walk's auxiliary heap.
+  @inline(__always)
+  static func walkPush(
+    _ aux: UnsafeMutableBufferPointer<Int32>, _ size: inout Int,
+    _ heap: UnsafeBufferPointer<SortEntry>, _ p: Int32
+  ) {
+    let e = heap[Int(p)]
+    var i = size
+    size &+= 1
+    while i > 0 {
+      let parent = (i &- 1) >> 1
+      if !(e < heap[Int(aux[parent])]) { break }
+      aux[i] = aux[parent]
+      i = parent
+    }
+    aux[i] = p
   }
 
   static func walkPop(
