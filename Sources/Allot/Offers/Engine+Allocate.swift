@@ -164,6 +164,7 @@ extension Engine {
       agents.refreshFilterSummary(a)
     }
     cur.filterBloom = agents.filterBloom[a.i]
+    if cur.filterBloom != 0 { markCoveringFilters(a) }
     while hasFreeScalars(a) {
       guard let cand = search() else { break }
       let c = cand.client
@@ -194,6 +195,23 @@ extension Engine {
       }
     }
     if !parkQueue.isEmpty { parkNotedRoles() }
+  }
+
+  /// Marks the clients whose filter on agent `a` is of its current grow epoch: such a filter
+  /// refuses everything the agent can offer during this visit (see `OfferFilter.epoch`), so
+  /// the walk skips them on the mark alone, as it skips a client that already took an offer
+  /// here (in Mesos's DeclineOffers shape these are the clients first in line on the agent).
+  mutating func markCoveringFilters(_ a: AgentIndex) {
+    let epoch = agents.growEpoch[a.i]
+    let now = cur.now
+    let stamp = cur.stamp
+    agents.filters[a.i].withUnsafeBufferPointer { fs in
+      sorter.mark.withUnsafeMutableBufferPointer { mark in
+        for k in fs.indices where fs[k].epoch == epoch && now < fs[k].expires {
+          mark[fs[k].client.i] = stamp
+        }
+      }
+    }
   }
 
   /// Roles whose guarantee the last pass-1 offer met take no further part in pass 1.
