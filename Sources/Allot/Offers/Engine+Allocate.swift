@@ -364,40 +364,73 @@ extension Engine {
 
   mutating func searchFrameworks(_ r: RoleIndex) -> Candidate? {
     if cur.pass == 1 && !cur.pass1Role[r.i] { return nil }
-    if sorter.heaps[Sorter.frameworkHeap(r)].isEmpty { return nil }
+    let h = Sorter.frameworkHeap(r)
+    let n = sorter.heaps[h].count
+    if n == 0 { return nil }
     guard makePlan(r) else { return nil }
-    let a = cur.agent
-    let stamp = cur.stamp
-    let now = cur.now
-    let agentGPU = agents.gpu[a.i]
-    var w = beginWalk(Sorter.frameworkHeap(r))
-    while let c = nextInWalk(&w) {
-      if sorter.mark[c.i] == stamp || sorter.suppressed[c.i] { continue }
-      let f = sorter.framework[c.i]
-      if agentGPU && !frameworks.gpu[f.i] { continue }
-      if frameworks.hasSelector[f.i], let sel = frameworks.offerSelector[f.i],
-        !labelIndex.matches(agent: a.i, sel)
-      {
-        continue
-      }
-      var merge: OfferSlot?
-      let maybeFiltered = cur.filterBloom & (1 << UInt64(c.i & 63)) != 0
-      if cur.pass == 2, !pass1Offers.isEmpty, let m = pass1Offers[Engine.pairKey(c, a)] {
-        merge = m
-        var merged = offerRecords[m.i].resources
-        merged.add(plan.resources)
-        if !meetsMinimum(f, merged.scalars) || (maybeFiltered && isFiltered(c, a, merged, now: now))
-        {
-          continue
-        }
-      } else {
-        if !planMeetsMinimum(f) { continue }
-        if maybeFiltered && planIsFiltered(c, a, now: now) { continue }
-      }
-      return Candidate(client: c, merge: merge)
+    // The heap is not modified while it is walked (an offer repositions its taker after the
+    // search returns).
+    let entries = sorter.heaps[h]
+    // The root first: most searches stop at it.
+    if let found = considerForPlan(entries[0].client) { return found }
+    if n == 1 { return nil }
+    // Then the rest in ascending order: a small heap of frontier positions in the scratch
+    // space, taken out of the engine for the walk (this is the innermost walk, so no nested
+    // walk needs it meanwhile), so that a step costs no uniqueness check or call.
+    let base = walkTop
+    var scratch = walkScratch
+    walkScratch = []
+    if scratch.count < base + n {
+      scratch.append(contentsOf: repeatElement(0, count: base + n - scratch.count + 64))
     }
-    endWalk(w)
-    return nil
+    let found: Candidate? = scratch.withUnsafeMutableBufferPointer { buf in
+      entries.withUnsafeBufferPointer { heap in
+        let aux = UnsafeMutableBufferPointer(rebasing: buf[base..<(base + n)])
+        var size = 0
+        Engine.walkPush(aux, &size, heap, 1)
+        if n > 2 { Engine.walkPush(aux, &size, heap, 2) }
+        while size > 0 {
+          let top = Engine.walkPop(aux, &size, heap)
+          let l = Int(top) &* 2 &+ 1
+          if l < n { Engine.walkPush(aux, &size, heap, Int32(truncatingIfNeeded: l)) }
+          if l &+ 1 < n {
+            Engine.walkPush(aux, &size, heap, Int32(truncatingIfNeeded: l &+ 1))
+          }
+          if let found = considerForPlan(heap[Int(top)].client) { return found }
+        }
+        return nil
+      }
+    }
+    walkScratch = scratch
+    return found
+  }
+
+  /// Client `c` as the taker of the current plan on the current agent, or nil when it
+  /// cannot take it (already served here, suppressed, GPU rule, selector, minimum, filter).
+  @inline(__always)
+  mutating func considerForPlan(_ c: ClientIndex) -> Candidate? {
+    if sorter.mark[c.i] == cur.stamp || sorter.suppressed[c.i] { return nil }
+    let a = cur.agent
+    let f = sorter.framework[c.i]
+    if agents.gpu[a.i] && !frameworks.gpu[f.i] { return nil }
+    if frameworks.hasSelector[f.i], let sel = frameworks.offerSelector[f.i],
+      !labelIndex.matches(agent: a.i, sel)
+    {
+      return nil
+    }
+    let now = cur.now
+    let maybeFiltered = cur.filterBloom & (1 << UInt64(c.i & 63)) != 0
+    if cur.pass == 2, !pass1Offers.isEmpty, let m = pass1Offers[Engine.pairKey(c, a)] {
+      var merged = offerRecords[m.i].resources
+      merged.add(plan.resources)
+      if !meetsMinimum(f, merged.scalars) || (maybeFiltered && isFiltered(c, a, merged, now: now)) {
+        return nil
+      }
+      return Candidate(client: c, merge: m)
+    }
+    if !planMeetsMinimum(f) { return nil }
+    if maybeFiltered && planIsFiltered(c, a, now: now) { return nil }
+    return Candidate(client: c, merge: nil)
   }
 
   /// Whether the current plan meets framework `f`'s minimum (the engine's minimum is
