@@ -86,8 +86,9 @@ struct OffersScenario {
     return "framework-" + String(repeating: "0", count: max(0, width - s.count)) + s
   }
 
-  /// An engine with the frameworks and the DeclineOffers agents, and the ms to add them.
-  func cluster(_ clock: ManualClock) throws -> (Engine, Double) {
+  /// An engine with the frameworks and the DeclineOffers agents, and the ms to add them
+  /// (in one `addAgents` call, and one by one with `addAgent` on a second engine).
+  func cluster(_ clock: ManualClock) throws -> (Engine, Double, Double) {
     var engine = try Engine(configuration: EngineConfiguration(clock: clock))
     let specs = (0..<agents).map { i in
       AgentSpec(
@@ -98,14 +99,28 @@ struct OffersScenario {
       try engine.addFramework(FrameworkSpec(id: frameworkID(i), roles: ["default"]))
     }
     var addError: (any Error)?
-    let addMillis = measureMillis {
+    // One by one first, on an engine freed before the bulk add (so that the peak memory
+    // stays the scenario's).
+    var oneByOne = 0.0
+    do {
+      var single = try Engine(configuration: EngineConfiguration(clock: clock))
+      oneByOne = measureMillis {
+        do {
+          for s in specs { try single.addAgent(s) }
+        } catch { addError = error }
+      }
+    }
+    if let addError { throw addError }
+    let bulk = measureMillis {
       do {
-        for s in specs { try engine.addAgent(s) }
+        try engine.addAgents(specs)
       } catch { addError = error }
     }
     if let addError { throw addError }
-    progress("added \(agents) agents in \(String(format: "%.1f", addMillis)) ms")
-    return (engine, addMillis)
+    progress(
+      "added \(agents) agents in \(String(format: "%.1f", bulk)) ms (one by one: "
+        + "\(String(format: "%.1f", oneByOne)) ms)")
+    return (engine, bulk, oneByOne)
   }
 
   /// Partly uses every agent: one cycle, every offer accepted with one task.
@@ -135,7 +150,7 @@ struct OffersScenario {
 
   func runDecline() throws -> [Series] {
     let clock = ManualClock()
-    var (engine, addMillis) = try cluster(clock)
+    var (engine, addMillis, addOneByOne) = try cluster(clock)
     try partlyUse(&engine, ["cpus": 16, "mem": 2014, "disk": 1024])
     var cycle: [Double] = []
     var cycleNoFilter: [Double] = []
@@ -165,13 +180,14 @@ struct OffersScenario {
       Series(name: "offersPerSecond", unit: "1/s", samples: rate),
       Series(name: "decline", unit: "ms", samples: declineMillis),
       Series(name: "addAgents", unit: "ms", samples: [addMillis]),
+      Series(name: "addAgentsOneByOne", unit: "ms", samples: [addOneByOne]),
       Series(name: "peakMemory", unit: "bytes", samples: [peakMemoryBytes()]),
     ]
   }
 
   func runSuppress() throws -> [Series] {
     let clock = ManualClock()
-    var (engine, addMillis) = try cluster(clock)
+    var (engine, addMillis, addOneByOne) = try cluster(clock)
     try partlyUse(&engine, ["cpus": 16, "mem": 1024, "disk": 1024, "ports": 16])
     var results: [Series] = []
     // Mesos's SuppressOffers: five steps, another fifth suppressed before each cycle.
@@ -213,6 +229,7 @@ struct OffersScenario {
       Series(name: "offersPerSecond", unit: "1/s", samples: rate),
     ] + results + [
       Series(name: "addAgents", unit: "ms", samples: [addMillis]),
+      Series(name: "addAgentsOneByOne", unit: "ms", samples: [addOneByOne]),
       Series(name: "peakMemory", unit: "bytes", samples: [peakMemoryBytes()]),
     ]
   }

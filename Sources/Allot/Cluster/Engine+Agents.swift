@@ -39,6 +39,47 @@ extension Engine {
     }
   }
 
+  /// An agent spec checked against the registry and ready to commit.
+  struct PreparedAgent {
+    var total: Resources
+    var scalarMask: UInt64
+    var rangeMask: UInt64
+    var labels: [(String, String)]
+    var reservations: [ResolvedReservation]
+  }
+
+  /// Checks everything about one spec that does not depend on other agents: the id,
+  /// hostname, resources, labels, taints and reservations (`invalidParams`); interns new
+  /// resource names into `reg`.
+  mutating func prepareAgent(_ spec: AgentSpec, registry reg: inout ResourceRegistry)
+    throws(AllotError) -> PreparedAgent
+  {
+    try Validate.id(spec.id, field: "id")
+    if let h = spec.hostname { try Validate.id(h, field: "hostname") }
+    let total: Resources
+    let sm: UInt64
+    let rm: UInt64
+    if let c = resolvedResourcesCache, c.spec == spec.resources {
+      // Agents of a cluster mostly share a few shapes: the resolution of the last one
+      // applies again (names keep their index and kind once interned).
+      (total, sm, rm) = (c.total, c.scalarMask, c.rangeMask)
+    } else {
+      (total, sm, rm) = try reg.resolveAgentResources(spec.resources, field: "resources")
+      resolvedResourcesCache = ResolvedResourcesCache(
+        spec: spec.resources, total: total, scalarMask: sm, rangeMask: rm)
+    }
+    let labels =
+      spec.labels.isEmpty ? [] : try Validate.labels(spec.labels, field: "labels")
+    if !spec.taints.isEmpty { try Validate.taints(spec.taints, field: "taints") }
+    var res: [ResolvedReservation] = []
+    if !spec.reservations.isEmpty {
+      res = try validateReservations(spec.reservations, registry: &reg, field: "reservations")
+      try checkReservationsFit(res, total: total, registry: reg, field: "reservations")
+    }
+    return PreparedAgent(
+      total: total, scalarMask: sm, rangeMask: rm, labels: labels, reservations: res)
+  }
+
   /// Adds an agent.
   ///
   /// Checks, in order: the id, hostname, resources, labels, taints and reservations
@@ -47,24 +88,131 @@ extension Engine {
   ///
   /// - Complexity: O(r + l) in the resources and labels named; amortised O(1) otherwise.
   public mutating func addAgent(_ spec: AgentSpec) throws(AllotError) {
-    try Validate.id(spec.id, field: "id")
-    if let h = spec.hostname { try Validate.id(h, field: "hostname") }
     var reg = registry
-    let (total, sm, rm) = try reg.resolveAgentResources(spec.resources, field: "resources")
-    let labels = try Validate.labels(spec.labels, field: "labels")
-    try Validate.taints(spec.taints, field: "taints")
-    let res = try validateReservations(spec.reservations, registry: &reg, field: "reservations")
-    try checkReservationsFit(res, total: total, registry: reg, field: "reservations")
-    try checkTotalOverflow(adding: total.scalars, removing: .zero, registry: reg)
-    if agents.byId[spec.id] != nil {
-      throw AllotError(.conflict, field: "id", "agent '\(spec.id)' already exists")
+    let cache = resolvedResourcesCache
+    let p: PreparedAgent
+    do throws(AllotError) {
+      p = try prepareAgent(spec, registry: &reg)
+      try checkTotalOverflow(adding: p.total.scalars, removing: .zero, registry: reg)
+      if agents.byId[spec.id] != nil {
+        throw AllotError(.conflict, field: "id", "agent '\(spec.id)' already exists")
+      }
+      if !p.reservations.isEmpty {
+        try roles.checkReservationLimits(
+          resourceNames: reg.names,
+          adding: p.reservations.map { ($0.name, $0.amount) }, removing: [],
+          field: "reservations")
+      }
+    } catch {
+      resolvedResourcesCache = cache
+      throw error
     }
-    try roles.checkReservationLimits(
-      resourceNames: registry.names,
-      adding: res.map { ($0.name, $0.amount) }, removing: [],
-      field: "reservations")
-    // Commit.
     registry = reg
+    commitAgent(spec, p)
+    orderDirty = true
+    checkInvariantsIfEnabled()
+  }
+
+  /// Adds agents in one atomic step: either every spec is valid and all are added, in
+  /// order, or nothing changes.
+  ///
+  /// The result equals adding them one by one with ``addAgent(_:)``, in the same order,
+  /// with the same checks; an error names the spec by its position (`agents[3].id`, or
+  /// `agents[3].resources.cpus` when the cluster's total would overflow), and an id given
+  /// twice in the batch is a `conflict` at the second one. Quota limits are checked against
+  /// the reservations of the whole batch; when they are exceeded the error names the first
+  /// spec whose reservations cross the limit.
+  ///
+  /// The per-agent tables grow once for the whole batch, so a bulk import of a cluster
+  /// costs a fraction of the one-by-one adds.
+  ///
+  /// - Complexity: O(n) in the specs (plus their resources, labels and reservations).
+  public mutating func addAgents(_ specs: [AgentSpec]) throws(AllotError) {
+    if specs.isEmpty { return }
+    var reg = registry
+    let cache = resolvedResourcesCache
+    var prepared: [PreparedAgent] = []
+    prepared.reserveCapacity(specs.count)
+    do throws(AllotError) {
+      var seen = ByteDictionary<Int>(minimumCapacity: specs.count)
+      var added = ScalarVector()
+      var reserving: [Int] = []
+      for (i, spec) in specs.enumerated() {
+        let p: PreparedAgent
+        do {
+          p = try prepareAgent(spec, registry: &reg)
+          added += p.total.scalars
+          try checkTotalOverflow(adding: added, removing: .zero, registry: reg)
+        } catch {
+          throw error.within("agents[\(i)]")
+        }
+        if agents.byId[spec.id] != nil {
+          throw AllotError(
+            .conflict, field: "agents[\(i)].id", "agent '\(spec.id)' already exists")
+        }
+        if let first = seen.updateValue(i, forKey: spec.id) {
+          throw AllotError(
+            .conflict, field: "agents[\(i)].id",
+            "agent '\(spec.id)' is given twice (first at agents[\(first)])")
+        }
+        if !p.reservations.isEmpty { reserving.append(i) }
+        prepared.append(p)
+      }
+      if !reserving.isEmpty {
+        try checkBatchReservationLimits(prepared, reserving, names: reg.names)
+      }
+    } catch {
+      resolvedResourcesCache = cache
+      throw error
+    }
+    registry = reg
+    agents.reserveCapacity(agents.ids.count + specs.count)
+    for (spec, p) in zip(specs, prepared) { commitAgent(spec, p) }
+    orderDirty = true
+    checkInvariantsIfEnabled()
+  }
+
+  /// Quota limits against the reservations of the batch agents `reserving` (positions in
+  /// `prepared`): when the whole batch exceeds a limit, the error names the first agent
+  /// whose reservations cross it (the prefixes' consumption only grows, so a binary search
+  /// finds it).
+  func checkBatchReservationLimits(
+    _ prepared: [PreparedAgent], _ reserving: [Int], names: ResourceNames
+  ) throws(AllotError) {
+    func check(_ n: Int) throws(AllotError) {
+      var adding: [(String, ScalarVector)] = []
+      for i in reserving.prefix(n) {
+        for r in prepared[i].reservations { adding.append((r.name, r.amount)) }
+      }
+      try roles.checkReservationLimits(
+        resourceNames: names, adding: adding, removing: [], field: "reservations")
+    }
+    do {
+      try check(reserving.count)
+    } catch {
+      // The shortest failing prefix: check(lo) passes, check(hi) fails.
+      var lo = 0
+      var hi = reserving.count
+      while hi - lo > 1 {
+        let mid = (lo + hi) / 2
+        do {
+          try check(mid)
+          lo = mid
+        } catch {
+          hi = mid
+        }
+      }
+      do {
+        try check(hi)
+      } catch {
+        throw error.within("agents[\(reserving[hi - 1])]")
+      }
+    }
+  }
+
+  /// Records a prepared agent (every check passed).
+  mutating func commitAgent(_ spec: AgentSpec, _ p: PreparedAgent) {
+    let total = p.total
     let a = agents.allocateSlot()
     agents.ids[a.i] = spec.id
     agents.hostnames[a.i] = spec.hostname ?? spec.id
@@ -75,11 +223,11 @@ extension Engine {
     agents.nextOrdinal += 1
     hostnameAgents[agents.hostnames[a.i], default: []].append(Int32(a.i))
     agents.total[a.i] = total
-    agents.scalarMask[a.i] = sm
-    agents.rangeMask[a.i] = rm
+    agents.scalarMask[a.i] = p.scalarMask
+    agents.rangeMask[a.i] = p.rangeMask
     var reservations: [Reservation] = []
     var reservedSum = ScalarVector()
-    for r in res where !r.amount.isZero {
+    for r in p.reservations where !r.amount.isZero {
       let ri = internRole(r.name)
       reservations.append(Reservation(role: ri, amount: r.amount, held: .zero))
       reservedSum += r.amount
@@ -89,9 +237,9 @@ extension Engine {
     agents.unreservedFree[a.i] = total.scalars - reservedSum
     agents.freeRanges[a.i] = total.ranges
     agents.allocated[a.i] = .empty
-    agents.labels[a.i] = labels
-    labelIndex.add(agent: a.i, labels: labels)
-    setTaints(a, spec.taints)
+    agents.labels[a.i] = p.labels
+    labelIndex.add(agent: a.i, labels: p.labels)
+    if !spec.taints.isEmpty || !agents.taints[a.i].isEmpty { setTaints(a, spec.taints) }
     agents.draining[a.i] = false
     agents.gpu[a.i] = gpuAmount(total.scalars) > 0
     agents.offerHead[a.i] = -1
@@ -100,8 +248,6 @@ extension Engine {
     agents.tasks[a.i] = []
     clusterTotal += total.scalars
     agents.syncHeads(a)
-    orderDirty = true
-    checkInvariantsIfEnabled()
   }
 
   func gpuAmount(_ v: ScalarVector) -> Int64 {

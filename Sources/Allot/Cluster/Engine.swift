@@ -87,6 +87,8 @@ public struct Engine: Sendable {
   /// Whether the running cycle merged pass-2 resources into a pass-1 offer (whose public
   /// form, built earlier, is then out of date).
   var mergedThisCycle = false
+  /// The last agent resources resolved against the registry (see `prepareAgent`).
+  var resolvedResourcesCache: ResolvedResourcesCache?
   /// Scratch space of in-order heap walks (a stack: nested walks take consecutive slices).
   var walkScratch: [Int32] = []
   var walkTop = 0
@@ -470,6 +472,15 @@ public struct Engine: Sendable {
     for s in agentOfferSlots(a) { sum.add(offerRecords[s.i].resources) }
     return sum
   }
+}
+
+/// An agent resource spec and its resolution (indices and masks), reusable for the next
+/// agent with the same spec.
+struct ResolvedResourcesCache: Sendable {
+  var spec: ResourceSpec
+  var total: Resources
+  var scalarMask: UInt64
+  var rangeMask: UInt64
 }
 
 /// The cluster totals that dominant shares divide by: the scalar kinds with a non-zero

@@ -201,6 +201,37 @@ struct AgentTable: Sendable {
 
   var liveCount: Int { order.count }
 
+  /// Makes room for `n` agent slots in every per-agent table (a bulk add grows each table
+  /// once instead of by doubling).
+  mutating func reserveCapacity(_ n: Int) {
+    ids.reserveCapacity(n)
+    hostnames.reserveCapacity(n)
+    byId.reserveCapacity(n)
+    alive.reserveCapacity(n)
+    order.reserveCapacity(n)
+    total.reserveCapacity(n)
+    reservations.reserveCapacity(n)
+    unreservedFree.reserveCapacity(n)
+    freeRanges.reserveCapacity(n)
+    allocated.reserveCapacity(n)
+    labels.reserveCapacity(n)
+    taints.reserveCapacity(n)
+    draining.reserveCapacity(n)
+    gpu.reserveCapacity(n)
+    offerHead.reserveCapacity(n)
+    filters.reserveCapacity(n)
+    filterBloom.reserveCapacity(n)
+    filterMinExpiry.reserveCapacity(n)
+    growEpoch.reserveCapacity(n)
+    ceiling.reserveCapacity(n)
+    tasks.reserveCapacity(n)
+    scalarMask.reserveCapacity(n)
+    rangeMask.reserveCapacity(n)
+    ordinal.reserveCapacity(n)
+    totalHead.reserveCapacity(n)
+    availableHead.reserveCapacity(n)
+  }
+
   mutating func allocateSlot() -> AgentIndex {
     if let s = freeSlots.popLast() { return s }
     let a = AgentIndex(ids.count)

@@ -2,11 +2,18 @@
 package enum Validate {
   /// Whether the string has a control character (U+0000–U+001F, U+007F–U+009F).
   static func hasControl(_ s: String) -> Bool {
-    for u in s.unicodeScalars {
-      let v = u.value
-      if v < 0x20 || (v >= 0x7F && v <= 0x9F) { return true }
+    // By UTF-8 bytes (valid UTF-8, as every String is): C0 controls and DEL are single
+    // bytes below 0x20 or 0x7F; C1 controls (U+0080 to U+009F) are 0xC2 followed by 0x80 to
+    // 0x9F, and no other sequence contains 0xC2 as a lead byte of those.
+    var text = s
+    return text.withUTF8 { bytes in
+      var prevC2 = false
+      for b in bytes {
+        if b < 0x20 || b == 0x7F || (prevC2 && b <= 0x9F) { return true }
+        prevC2 = b == 0xC2
+      }
+      return false
     }
-    return false
   }
 
   /// An id: 1 to 255 bytes, no control characters.

@@ -61,6 +61,12 @@ public struct AllotError: Error, Hashable, Sendable, CustomStringConvertible {
     return "\(kind.rawValue): \(message)"
   }
 
+  /// The same error with its field placed under `prefix` (`agents[3]` + `id` is
+  /// `agents[3].id`; without a field, the prefix alone).
+  func within(_ prefix: String) -> AllotError {
+    AllotError(kind, field: field.map { "\(prefix).\($0)" } ?? prefix, message)
+  }
+
   static func invalid(_ field: String, _ message: String) -> AllotError {
     AllotError(.invalidParams, field: field, message)
   }

@@ -6,6 +6,20 @@ struct ByteDictionary<Value: Sendable>: Sendable, Sequence, ExpressibleByDiction
 
   init() {}
 
+  /// An empty dictionary with room for `minimumCapacity` keys.
+  init(minimumCapacity: Int) { storage = Dictionary(minimumCapacity: minimumCapacity) }
+
+  /// Sets the value for a key and returns the one it replaced.
+  @discardableResult
+  mutating func updateValue(_ value: Value, forKey key: String) -> Value? {
+    storage.updateValue(value, forKey: ByteString(key))
+  }
+
+  /// Makes room for `minimumCapacity` keys in all.
+  mutating func reserveCapacity(_ minimumCapacity: Int) {
+    storage.reserveCapacity(minimumCapacity)
+  }
+
   init(dictionaryLiteral elements: (String, Value)...) {
     for (k, v) in elements { storage[ByteString(k)] = v }
   }
