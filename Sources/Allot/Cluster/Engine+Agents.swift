@@ -167,7 +167,7 @@ extension Engine {
     }
     registry = reg
     agents.reserveCapacity(agents.ids.count + specs.count)
-    for (spec, p) in zip(specs, prepared) { commitAgent(spec, p) }
+    for i in specs.indices { commitAgent(specs[i], prepared[i]) }
     orderDirty = true
     checkInvariantsIfEnabled()
   }
