@@ -590,8 +590,24 @@ extension Engine {
   func meetsServerMinimum(_ s: ScalarVector) -> Bool {
     if s.isZero { return false }
     if serverMinimum.isEmpty { return true }
-    for k in serverMinimum.indices where s.covers(serverMinimum[k].0) { return true }
-    return false
+    // Only the kinds a minimum names can fall short (the others are zero in it, and offers
+    // are never negative): a lane or two instead of a whole-vector comparison.
+    return serverMinimum.withUnsafeBufferPointer { mins in
+      for k in mins.indices {
+        var m = mins[k].1
+        var ok = true
+        while m != 0 {
+          let i = m.trailingZeroBitCount
+          m &= m &- 1
+          if s[i] < mins[k].0[i] {
+            ok = false
+            break
+          }
+        }
+        if ok { return true }
+      }
+      return false
+    }
   }
 
   /// Whether a decline filter of client `c` on agent `a` applies to `candidate`.
