@@ -41,6 +41,15 @@ import Testing
     var single = try engine()
     try bulk.addAgent(AgentSpec(id: "first", resources: ["cpus": 1]))
     try single.addAgent(AgentSpec(id: "first", resources: ["cpus": 1]))
+    if seed % 2 == 0 {
+      // A free slot to reuse: the batch then takes it first, as one-by-one adds do (the
+      // other seeds take the path that grows every table by the whole batch at once).
+      try bulk.addAgent(AgentSpec(id: "gone", resources: ["cpus": 1]))
+      try single.addAgent(AgentSpec(id: "gone", resources: ["cpus": 1]))
+      _ = try bulk.removeAgent("gone")
+      _ = try single.removeAgent("gone")
+      #expect(!bulk.agents.freeSlots.isEmpty)
+    }
     try bulk.addAgents(list)
     for s in list { try single.addAgent(s) }
     #expect(bulk.state() == single.state())

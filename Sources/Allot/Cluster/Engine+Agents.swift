@@ -166,8 +166,17 @@ extension Engine {
       throw error
     }
     registry = reg
-    agents.reserveCapacity(agents.ids.count + specs.count)
-    for i in specs.indices { commitAgent(specs[i], prepared[i]) }
+    if agents.freeSlots.isEmpty {
+      // Every table grows by the whole batch at once; the agents take the new slots in
+      // order, as one-by-one adds would.
+      let first = agents.appendSlots(specs.count)
+      agents.byId.reserveCapacity(agents.byId.count + specs.count)
+      agents.order.reserveCapacity(agents.order.count + specs.count)
+      for i in specs.indices { commitAgent(specs[i], prepared[i], slot: AgentIndex(first + i)) }
+    } else {
+      agents.reserveCapacity(agents.ids.count + specs.count)
+      for i in specs.indices { commitAgent(specs[i], prepared[i]) }
+    }
     orderDirty = true
     checkInvariantsIfEnabled()
   }
@@ -211,9 +220,9 @@ extension Engine {
   }
 
   /// Records a prepared agent (every check passed).
-  mutating func commitAgent(_ spec: AgentSpec, _ p: PreparedAgent) {
+  mutating func commitAgent(_ spec: AgentSpec, _ p: PreparedAgent, slot: AgentIndex? = nil) {
     let total = p.total
-    let a = agents.allocateSlot()
+    let a = slot ?? agents.allocateSlot()
     agents.ids[a.i] = spec.id
     agents.hostnames[a.i] = spec.hostname ?? spec.id
     agents.byId[spec.id] = a

@@ -232,6 +232,37 @@ struct AgentTable: Sendable {
     availableHead.reserveCapacity(n)
   }
 
+  /// Appends `n` fresh slots to every per-agent table at once (what `n` calls of
+  /// ``allocateSlot()`` do when no slot is free) and returns the first new index.
+  mutating func appendSlots(_ n: Int) -> Int {
+    let first = ids.count
+    ids.append(contentsOf: repeatElement("", count: n))
+    hostnames.append(contentsOf: repeatElement("", count: n))
+    alive.append(contentsOf: repeatElement(false, count: n))
+    total.append(contentsOf: repeatElement(.empty, count: n))
+    reservations.append(contentsOf: repeatElement([], count: n))
+    unreservedFree.append(contentsOf: repeatElement(.zero, count: n))
+    freeRanges.append(contentsOf: repeatElement([], count: n))
+    allocated.append(contentsOf: repeatElement(.empty, count: n))
+    labels.append(contentsOf: repeatElement([], count: n))
+    taints.append(contentsOf: repeatElement([], count: n))
+    draining.append(contentsOf: repeatElement(false, count: n))
+    gpu.append(contentsOf: repeatElement(false, count: n))
+    offerHead.append(contentsOf: repeatElement(-1, count: n))
+    filters.append(contentsOf: repeatElement([], count: n))
+    filterBloom.append(contentsOf: repeatElement(0, count: n))
+    filterMinExpiry.append(contentsOf: repeatElement(.max, count: n))
+    growEpoch.append(contentsOf: repeatElement(1, count: n))
+    ceiling.append(contentsOf: repeatElement(.empty, count: n))
+    tasks.append(contentsOf: repeatElement([], count: n))
+    scalarMask.append(contentsOf: repeatElement(0, count: n))
+    rangeMask.append(contentsOf: repeatElement(0, count: n))
+    ordinal.append(contentsOf: repeatElement(0, count: n))
+    totalHead.append(contentsOf: repeatElement(.zero, count: n))
+    availableHead.append(contentsOf: repeatElement(.zero, count: n))
+    return first
+  }
+
   mutating func allocateSlot() -> AgentIndex {
     if let s = freeSlots.popLast() { return s }
     let a = AgentIndex(ids.count)
