@@ -137,6 +137,28 @@ import Testing
     #expect(e.checkInvariants().isEmpty)
   }
 
+  /// GPU protection (Mesos: agents with GPUs are offered only to GPU-capable frameworks)
+  /// holds for agents added one by one, in a batch, and after a snapshot is restored (the
+  /// registry keeps the index of `gpus` as it interns the name, restoring included).
+  @Test func gpuAgentsStayProtected() throws {
+    let clock = ManualClock()
+    var e = try Engine(configuration: EngineConfiguration(clock: clock))
+    try e.addFramework(FrameworkSpec(id: "plain", roles: ["r"]))
+    try e.addAgent(AgentSpec(id: "cpu", resources: ["cpus": 4]))
+    try e.addAgents([
+      AgentSpec(id: "gpu1", resources: ["cpus": 4, "gpus": 1]),
+      AgentSpec(id: "cpu2", resources: ["cpus": 4]),
+    ])
+    try e.addAgent(AgentSpec(id: "gpu2", resources: ["cpus": 4, "gpus": 2]))
+    let restored = try Engine.restoring(
+      snapshot: e.snapshotImage(), configuration: EngineConfiguration(clock: clock))
+    for var engine in [e, restored] {
+      #expect(engine.allocate().map(\.agent) == ["cpu", "cpu2"])
+      try engine.addFramework(FrameworkSpec(id: "ml", roles: ["r"], capabilities: ["gpu"]))
+      #expect(engine.allocate().map(\.agent) == ["gpu1", "gpu2"])
+    }
+  }
+
   /// The byte scan for control characters agrees with the definition by Unicode scalars
   /// (C0, DEL and C1), on strings mixing ASCII, two- to four-byte characters and controls.
   @Test func controlCharacterScanMatchesScalars() {

@@ -54,8 +54,7 @@ extension Engine {
   mutating func prepareAgent(_ spec: AgentSpec, registry reg: inout ResourceRegistry)
     throws(AllotError) -> PreparedAgent
   {
-    try Validate.id(spec.id, field: "id")
-    if let h = spec.hostname { try Validate.id(h, field: "hostname") }
+    try checkAgentNames(spec)
     let total: Resources
     let sm: UInt64
     let rm: UInt64
@@ -68,9 +67,7 @@ extension Engine {
       resolvedResourcesCache = ResolvedResourcesCache(
         spec: spec.resources, total: total, scalarMask: sm, rangeMask: rm)
     }
-    let labels =
-      spec.labels.isEmpty ? [] : try Validate.labels(spec.labels, field: "labels")
-    if !spec.taints.isEmpty { try Validate.taints(spec.taints, field: "taints") }
+    let labels = try checkAgentLabels(spec)
     var res: [ResolvedReservation] = []
     if !spec.reservations.isEmpty {
       res = try validateReservations(spec.reservations, registry: &reg, field: "reservations")
@@ -78,6 +75,22 @@ extension Engine {
     }
     return PreparedAgent(
       total: total, scalarMask: sm, rangeMask: rm, labels: labels, reservations: res)
+  }
+
+  /// The id and hostname checks of an agent spec.
+  @inline(__always)
+  func checkAgentNames(_ spec: AgentSpec) throws(AllotError) {
+    try Validate.id(spec.id, field: "id")
+    if let h = spec.hostname { try Validate.id(h, field: "hostname") }
+  }
+
+  /// The label and taint checks of an agent spec; returns the labels sorted.
+  @inline(__always)
+  func checkAgentLabels(_ spec: AgentSpec) throws(AllotError) -> [(String, String)] {
+    let labels =
+      spec.labels.isEmpty ? [] : try Validate.labels(spec.labels, field: "labels")
+    if !spec.taints.isEmpty { try Validate.taints(spec.taints, field: "taints") }
+    return labels
   }
 
   /// Adds an agent.
@@ -88,6 +101,24 @@ extension Engine {
   ///
   /// - Complexity: O(r + l) in the resources and labels named; amortised O(1) otherwise.
   public mutating func addAgent(_ spec: AgentSpec) throws(AllotError) {
+    if spec.reservations.isEmpty, let c = resolvedResourcesCache, c.spec == spec.resources {
+      // The shape of the last agent, without reservations: nothing to intern, so no
+      // scratch copy of the registry (the same checks, in the same order).
+      try checkAgentNames(spec)
+      let labels = try checkAgentLabels(spec)
+      try checkTotalOverflow(adding: c.total.scalars, removing: .zero, registry: registry)
+      if agents.byId[spec.id] != nil {
+        throw AllotError(.conflict, field: "id", "agent '\(spec.id)' already exists")
+      }
+      commitAgent(
+        spec,
+        PreparedAgent(
+          total: c.total, scalarMask: c.scalarMask, rangeMask: c.rangeMask, labels: labels,
+          reservations: []))
+      orderDirty = true
+      checkInvariantsIfEnabled()
+      return
+    }
     var reg = registry
     let cache = resolvedResourcesCache
     let p: PreparedAgent
@@ -260,7 +291,7 @@ extension Engine {
   }
 
   func gpuAmount(_ v: ScalarVector) -> Int64 {
-    guard let g = registry.scalarIndex("gpus") else { return 0 }
+    guard let g = registry.gpuScalarIndex else { return 0 }
     return v[g]
   }
 

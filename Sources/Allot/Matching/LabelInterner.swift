@@ -76,6 +76,8 @@ public struct LabelInterner: Sendable {
   ///
   /// - Complexity: O(l log l) in the number of labels.
   public mutating func intern(labels: [(String, String)]) -> InternedLabels {
+    // No buffer for no labels (most agents have none).
+    if labels.isEmpty { return InternedLabels() }
     var packed = ContiguousArray<UInt64>()
     packed.reserveCapacity(labels.count)
     for (k, v) in labels {

@@ -1,30 +1,11 @@
 /// The per-agent and per-framework lists of outstanding offers, linked through the offer
 /// records.
 ///
-/// Making an offer links its record at the head of both lists (the agent's list is almost
-/// always empty then, and the framework's head is a recent record), and dropping it unlinks
-/// it in O(1): the offer cycle touches no per-agent or per-framework array.
+/// Making an offer links its record at the head of both lists (`makeOffer` does it while it
+/// writes the record; the agent's list is almost always empty then, and the framework's head
+/// is a recent record), and dropping it unlinks it in O(1): the offer cycle touches no
+/// per-agent or per-framework array.
 extension Engine {
-  /// Links slot `s` (a live record) at the head of its agent's and framework's lists.
-  mutating func linkOffer(_ s: OfferSlot) {
-    let a = offerRecords[s.i].agent
-    let f = offerRecords[s.i].framework
-    let raw = Int32(truncatingIfNeeded: s.i)
-    let ah = agents.offerHead[a.i]
-    let fh = frameworks.offerHead[f.i]
-    agents.offerHead[a.i] = raw
-    frameworks.offerHead[f.i] = raw
-    // One uniqueness check for all the record writes.
-    offerRecords.withUnsafeMutableBufferPointer { recs in
-      recs[s.i].agentPrev = -1
-      recs[s.i].agentNext = ah
-      if ah >= 0 { recs[Int(ah)].agentPrev = raw }
-      recs[s.i].frameworkPrev = -1
-      recs[s.i].frameworkNext = fh
-      if fh >= 0 { recs[Int(fh)].frameworkPrev = raw }
-    }
-  }
-
   /// Unlinks slot `s` from its agent's and framework's lists.
   mutating func unlinkOffer(_ s: OfferSlot) {
     let a = offerRecords[s.i].agent

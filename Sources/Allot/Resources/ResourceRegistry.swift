@@ -47,6 +47,10 @@ struct ResourceRegistry: Sendable {
   /// comparing them is a 16-byte compare, cheaper than hashing for the usual handful.
   private(set) var ordered: [(String, ResourceKind)] = []
 
+  /// The scalar index of `gpus` once it is interned (every agent added or changed asks;
+  /// snapshots restore the registry through `intern`, which sets it).
+  private(set) var gpuScalarIndex: Int?
+
   func kind(of name: String) -> ResourceKind? {
     if ordered.count <= 16 {
       for (n, k) in ordered where n == name { return k }
@@ -110,6 +114,7 @@ struct ResourceRegistry: Sendable {
     }
     byName[name] = k
     ordered.append((name, k))
+    if wanted && name == "gpus" { gpuScalarIndex = s.count - 1 }
     names = ResourceNames(scalarNames: s, rangeNames: r)
     return k
   }
