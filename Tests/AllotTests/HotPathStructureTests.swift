@@ -218,6 +218,58 @@ import Testing
     #expect(offer.description == "\(offer.id) f1 (role web) on a1: \(offer.resources)")
   }
 
+  /// The offer path keeps its running sums in the low eight kinds while the engine has at
+  /// most eight scalar names, and in all sixteen beyond: an engine with twelve names offers
+  /// and accounts for every kind (the invariants recheck every sum after each call), and
+  /// its first three kinds behave as in an engine that has only those.
+  @Test func runningSumsCoverEveryKindBeyondEight() throws {
+    var wide = try Engine(configuration: EngineConfiguration(clock: ManualClock()))
+    var narrow = try Engine(configuration: EngineConfiguration(clock: ManualClock()))
+    var extra = ResourceSpec()
+    for k in 0..<9 { extra["k\(k)"] = .scalar(Quantity(milli: Int64(1000 * (k + 1)))) }
+    for e in [0, 1] {
+      for f in 0..<3 {
+        let spec = FrameworkSpec(id: "f\(f)", roles: ["r\(f % 2)"])
+        if e == 0 { try wide.addFramework(spec) } else { try narrow.addFramework(spec) }
+      }
+    }
+    for a in 0..<6 {
+      var base: ResourceSpec = [
+        "cpus": 4, "mem": .scalar(Quantity(milli: 1000 * Int64(a + 1))), "disk": 2,
+      ]
+      try narrow.addAgent(AgentSpec(id: "a\(a)", resources: base))
+      for entry in extra.entries { base[entry.name] = entry.value }
+      try wide.addAgent(AgentSpec(id: "a\(a)", resources: base))
+    }
+    #expect(wide.registry.scalarCount == 12 && narrow.registry.scalarCount == 3)
+    for round in 0..<3 {
+      let w = wide.allocate()
+      let n = narrow.allocate()
+      #expect(w.map(\.agent) == n.map(\.agent) && w.map(\.framework) == n.map(\.framework))
+      let state = wide.state()
+      for o in w {
+        // Whole-agent offers: all of k8 that the agent's tasks do not hold.
+        let held = try #require(state.agents.first { $0.id == o.agent }).allocated.scalar("k8")
+        #expect(o.resources.scalar("k8") + held == 9)
+      }
+      #expect(state.frameworks.map(\.share) == narrow.state().frameworks.map(\.share))
+      for (i, o) in w.enumerated() {
+        if i % 2 == 0 {
+          _ = try wide.acceptOffer(
+            o.id, tasks: [TaskLaunch(id: "t\(round)-\(i)", resources: ["cpus": 1, "k8": 2])],
+            refuseSeconds: 0)
+          _ = try narrow.acceptOffer(
+            n[i].id, tasks: [TaskLaunch(id: "t\(round)-\(i)", resources: ["cpus": 1])],
+            refuseSeconds: 0)
+        } else {
+          try wide.declineOffer(o.id, refuseSeconds: 0)
+          try narrow.declineOffer(n[i].id, refuseSeconds: 0)
+        }
+      }
+      #expect(wide.checkInvariants().isEmpty && narrow.checkInvariants().isEmpty)
+    }
+  }
+
   /// The decline-filter shortcut (a filter that refused everything available keeps applying
   /// while nothing returns to the agent) must end as soon as the agent has more than was
   /// refused: Mesos's filters apply to subsets of the refused resources only.

@@ -16,6 +16,8 @@ struct PassContext {
   var now: Int64
   /// The current agent's filter mask (see `AgentTable.filterBloom`).
   var filterBloom: UInt64 = 0
+  /// The engine has at most eight scalar names: kinds 8 and up are zero in every vector.
+  var narrow = false
   /// Pass 1: roles taking part, and roles with such a role in their subtree.
   var pass1Role: [Bool] = []
   var pass1Subtree: [Bool] = []
@@ -84,7 +86,9 @@ extension Engine {
     pass1Offers.removeAll(keepingCapacity: true)
 
     // Pass 1: guarantees.
+    let narrow = registry.scalarCount <= 8
     var ctx1 = PassContext(pass: 1, now: now)
+    ctx1.narrow = narrow
     var anyPass1 = false
     if !guaranteedRoles.isEmpty {
       ctx1.pass1Role = Array(repeating: false, count: roles.count)
@@ -111,6 +115,7 @@ extension Engine {
 
     // Pass 2: everything else, with headroom.
     var ctx2 = PassContext(pass: 2, now: now)
+    ctx2.narrow = narrow
     if !guaranteedRoles.isEmpty {
       var h = ScalarVector()
       for r in guaranteedRoles where !roles.hasGuaranteedAncestor(r) {
@@ -758,7 +763,14 @@ extension Engine {
   mutating func holdPlan(client c: ClientIndex, role r: RoleIndex, agent a: AgentIndex) {
     let scalars = plan.resources.scalars
     let unreserved = plan.unreserved
-    agents.unreservedFree[a.i] -= unreserved
+    // With at most eight scalar names every vector is zero in kinds 8 and up, so the
+    // running sums need only their low half (half the vector work of the offer path).
+    let narrow = cur.narrow
+    if narrow {
+      agents.unreservedFree[a.i].subtractLow(unreserved)
+    } else {
+      agents.unreservedFree[a.i] -= unreserved
+    }
     if !plan.reserved.isEmpty {
       for p in plan.reserved {
         if let k = agents.reservations[a.i].firstIndex(where: { $0.role == p.role }) {
@@ -769,13 +781,23 @@ extension Engine {
     if !plan.resources.ranges.isEmpty {
       Engine.subtractRanges(&agents.freeRanges[a.i], plan.resources.ranges)
     }
-    sorter.held[c.i] += scalars
-    roles.heldOwn[r.i] += scalars
     var x = r
-    while x.i > 0 {
-      roles.heldSubtree[x.i] += scalars
-      roles.consumption[x.i] += unreserved
-      x = roles.parent[x.i]
+    if narrow {
+      sorter.held[c.i].addLow(scalars)
+      roles.heldOwn[r.i].addLow(scalars)
+      while x.i > 0 {
+        roles.heldSubtree[x.i].addLow(scalars)
+        roles.consumption[x.i].addLow(unreserved)
+        x = roles.parent[x.i]
+      }
+    } else {
+      sorter.held[c.i] += scalars
+      roles.heldOwn[r.i] += scalars
+      while x.i > 0 {
+        roles.heldSubtree[x.i] += scalars
+        roles.consumption[x.i] += unreserved
+        x = roles.parent[x.i]
+      }
     }
     agents.noteHeldChanged(a)
     repositionAfterHoldChange(c, r)
