@@ -77,6 +77,37 @@ extension Engine {
       total: total, scalarMask: sm, rangeMask: rm, labels: labels, reservations: res)
   }
 
+  /// `prepareAgent` for a spec with the resources resolved last and no reservations:
+  /// nothing to intern, so it needs no registry.
+  @inline(__always)
+  func prepareKnownAgent(_ spec: AgentSpec, _ c: ResolvedResourcesCache) throws(AllotError)
+    -> PreparedAgent
+  {
+    try checkAgentNames(spec)
+    let labels = try checkAgentLabels(spec)
+    return PreparedAgent(
+      total: c.total, scalarMask: c.scalarMask, rangeMask: c.rangeMask, labels: labels,
+      reservations: [])
+  }
+
+  /// The checks of a prepared agent against the cluster: the total's overflow, a duplicate
+  /// id (`conflict`), quota limits for its reservations (`quotaExceeded`).
+  @inline(__always)
+  func checkAgentJoins(_ spec: AgentSpec, _ p: PreparedAgent, registry reg: ResourceRegistry)
+    throws(AllotError)
+  {
+    try checkTotalOverflow(adding: p.total.scalars, removing: .zero, registry: reg)
+    if agents.byId[spec.id] != nil {
+      throw AllotError(.conflict, field: "id", "agent '\(spec.id)' already exists")
+    }
+    if !p.reservations.isEmpty {
+      try roles.checkReservationLimits(
+        resourceNames: reg.names,
+        adding: p.reservations.map { ($0.name, $0.amount) }, removing: [],
+        field: "reservations")
+    }
+  }
+
   /// The id and hostname checks of an agent spec.
   @inline(__always)
   func checkAgentNames(_ spec: AgentSpec) throws(AllotError) {
@@ -101,44 +132,24 @@ extension Engine {
   ///
   /// - Complexity: O(r + l) in the resources and labels named; amortised O(1) otherwise.
   public mutating func addAgent(_ spec: AgentSpec) throws(AllotError) {
+    let p: PreparedAgent
     if spec.reservations.isEmpty, let c = resolvedResourcesCache, c.spec == spec.resources {
       // The shape of the last agent, without reservations: nothing to intern, so no
       // scratch copy of the registry (the same checks, in the same order).
-      try checkAgentNames(spec)
-      let labels = try checkAgentLabels(spec)
-      try checkTotalOverflow(adding: c.total.scalars, removing: .zero, registry: registry)
-      if agents.byId[spec.id] != nil {
-        throw AllotError(.conflict, field: "id", "agent '\(spec.id)' already exists")
+      p = try prepareKnownAgent(spec, c)
+      try checkAgentJoins(spec, p, registry: registry)
+    } else {
+      var reg = registry
+      let cache = resolvedResourcesCache
+      do throws(AllotError) {
+        p = try prepareAgent(spec, registry: &reg)
+        try checkAgentJoins(spec, p, registry: reg)
+      } catch {
+        resolvedResourcesCache = cache
+        throw error
       }
-      commitAgent(
-        spec,
-        PreparedAgent(
-          total: c.total, scalarMask: c.scalarMask, rangeMask: c.rangeMask, labels: labels,
-          reservations: []))
-      orderDirty = true
-      checkInvariantsIfEnabled()
-      return
+      registry = reg
     }
-    var reg = registry
-    let cache = resolvedResourcesCache
-    let p: PreparedAgent
-    do throws(AllotError) {
-      p = try prepareAgent(spec, registry: &reg)
-      try checkTotalOverflow(adding: p.total.scalars, removing: .zero, registry: reg)
-      if agents.byId[spec.id] != nil {
-        throw AllotError(.conflict, field: "id", "agent '\(spec.id)' already exists")
-      }
-      if !p.reservations.isEmpty {
-        try roles.checkReservationLimits(
-          resourceNames: reg.names,
-          adding: p.reservations.map { ($0.name, $0.amount) }, removing: [],
-          field: "reservations")
-      }
-    } catch {
-      resolvedResourcesCache = cache
-      throw error
-    }
-    registry = reg
     commitAgent(spec, p)
     orderDirty = true
     checkInvariantsIfEnabled()

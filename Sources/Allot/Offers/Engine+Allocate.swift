@@ -392,15 +392,9 @@ extension Engine {
       entries.withUnsafeBufferPointer { heap in
         let aux = UnsafeMutableBufferPointer(rebasing: buf[base..<(base + n)])
         var size = 0
-        Engine.walkPush(aux, &size, heap, 1)
-        if n > 2 { Engine.walkPush(aux, &size, heap, 2) }
+        Engine.walkStart(aux, &size, heap)
         while size > 0 {
-          let top = Engine.walkPop(aux, &size, heap)
-          let l = Int(top) &* 2 &+ 1
-          if l < n { Engine.walkPush(aux, &size, heap, Int32(truncatingIfNeeded: l)) }
-          if l &+ 1 < n {
-            Engine.walkPush(aux, &size, heap, Int32(truncatingIfNeeded: l &+ 1))
-          }
+          let top = Engine.walkStep(aux, &size, heap)
           if let found = considerForPlan(heap[Int(top)].client) { return found }
         }
         return nil
@@ -487,35 +481,56 @@ extension Engine {
       w.size = -1
       return w.entries[0].client
     }
-    if w.size < 0 {
+    let fresh = w.size < 0
+    if fresh {
       w.size = 0
       walkTop = w.base + n
       if walkScratch.count < walkTop {
         walkScratch.append(contentsOf: repeatElement(0, count: walkTop - walkScratch.count + 64))
       }
-      if n > 1 { walkPush(&w, 1) }
-      if n > 2 { walkPush(&w, 2) }
     }
-    if w.size == 0 {
-      walkTop = w.base
-      return nil
-    }
-    // One pass over the scratch space per step: pop the least frontier position, push its
-    // children.
+    // One pass over the scratch space per step.
     let b = w.base
     var size = w.size
     let top: Int32 = walkScratch.withUnsafeMutableBufferPointer { buf in
       w.entries.withUnsafeBufferPointer { heap in
         let aux = UnsafeMutableBufferPointer(rebasing: buf[b..<(b + n)])
-        let top = Engine.walkPop(aux, &size, heap)
-        let l = Int(top) &* 2 &+ 1
-        if l < n { Engine.walkPush(aux, &size, heap, Int32(truncatingIfNeeded: l)) }
-        if l &+ 1 < n { Engine.walkPush(aux, &size, heap, Int32(truncatingIfNeeded: l &+ 1)) }
-        return top
+        if fresh { Engine.walkStart(aux, &size, heap) }
+        return size == 0 ? -1 : Engine.walkStep(aux, &size, heap)
       }
     }
     w.size = size
+    if top < 0 {
+      walkTop = w.base
+      return nil
+    }
+    w.size = size
     return w.entries[Int(top)].client
+  }
+
+  /// Starts a walk's frontier after the root: the root's children.
+  @inline(__always)
+  static func walkStart(
+    _ aux: UnsafeMutableBufferPointer<Int32>, _ size: inout Int,
+    _ heap: UnsafeBufferPointer<SortEntry>
+  ) {
+    if heap.count > 1 { walkPush(aux, &size, heap, 1) }
+    if heap.count > 2 { walkPush(aux, &size, heap, 2) }
+  }
+
+  /// The next heap position in ascending order (the frontier must not be empty): pops the
+  /// least frontier position and pushes its children.
+  @inline(__always)
+  static func walkStep(
+    _ aux: UnsafeMutableBufferPointer<Int32>, _ size: inout Int,
+    _ heap: UnsafeBufferPointer<SortEntry>
+  ) -> Int32 {
+    let n = heap.count
+    let top = walkPop(aux, &size, heap)
+    let l = Int(top) &* 2 &+ 1
+    if l < n { walkPush(aux, &size, heap, Int32(truncatingIfNeeded: l)) }
+    if l &+ 1 < n { walkPush(aux, &size, heap, Int32(truncatingIfNeeded: l &+ 1)) }
+    return top
   }
 
   /// Adds heap position `p` to a walk's auxiliary heap.
@@ -558,26 +573,6 @@ extension Engine {
       aux[i] = last
     }
     return top
-  }
-
-  @inline(__always)
-  mutating func walkPush(_ w: inout HeapWalk, _ p: Int32) {
-    let b = w.base
-    let i0 = w.size
-    w.size += 1
-    walkScratch.withUnsafeMutableBufferPointer { buf in
-      w.entries.withUnsafeBufferPointer { heap in
-        let e = heap[Int(p)]
-        var i = i0
-        while i > 0 {
-          let parent = (i &- 1) >> 1
-          if !(e < heap[Int(buf[b &+ parent])]) { break }
-          buf[b &+ i] = buf[b &+ parent]
-          i = parent
-        }
-        buf[b &+ i] = p
-      }
-    }
   }
 
   /// Whether an offer with these scalars is at least the framework's minimum (or the
@@ -761,15 +756,13 @@ extension Engine {
   /// place (the general form takes its resources as arguments, which costs copies and
   /// reference counting on the offer cycle's hottest path).
   mutating func holdPlan(client c: ClientIndex, role r: RoleIndex, agent a: AgentIndex) {
-    let scalars = plan.resources.scalars
-    let unreserved = plan.unreserved
     // With at most eight scalar names every vector is zero in kinds 8 and up, so the
-    // running sums need only their low half (half the vector work of the offer path).
-    let narrow = cur.narrow
-    if narrow {
-      agents.unreservedFree[a.i].subtractLow(unreserved)
+    // running sums need only their low half (half the vector work of the offer path). One
+    // body, instantiated for each case so that no operation tests the flag.
+    if cur.narrow {
+      holdPlanSums(client: c, role: r, agent: a, lowOnly: true)
     } else {
-      agents.unreservedFree[a.i] -= unreserved
+      holdPlanSums(client: c, role: r, agent: a, lowOnly: false)
     }
     if !plan.reserved.isEmpty {
       for p in plan.reserved {
@@ -781,26 +774,26 @@ extension Engine {
     if !plan.resources.ranges.isEmpty {
       Engine.subtractRanges(&agents.freeRanges[a.i], plan.resources.ranges)
     }
-    var x = r
-    if narrow {
-      sorter.held[c.i].addLow(scalars)
-      roles.heldOwn[r.i].addLow(scalars)
-      while x.i > 0 {
-        roles.heldSubtree[x.i].addLow(scalars)
-        roles.consumption[x.i].addLow(unreserved)
-        x = roles.parent[x.i]
-      }
-    } else {
-      sorter.held[c.i] += scalars
-      roles.heldOwn[r.i] += scalars
-      while x.i > 0 {
-        roles.heldSubtree[x.i] += scalars
-        roles.consumption[x.i] += unreserved
-        x = roles.parent[x.i]
-      }
-    }
     agents.noteHeldChanged(a)
     repositionAfterHoldChange(c, r)
+  }
+
+  /// The scalar running sums of `holdPlan`.
+  @inline(__always)
+  mutating func holdPlanSums(
+    client c: ClientIndex, role r: RoleIndex, agent a: AgentIndex, lowOnly: Bool
+  ) {
+    let scalars = plan.resources.scalars
+    let unreserved = plan.unreserved
+    agents.unreservedFree[a.i].subtract(unreserved, lowOnly: lowOnly)
+    sorter.held[c.i].add(scalars, lowOnly: lowOnly)
+    roles.heldOwn[r.i].add(scalars, lowOnly: lowOnly)
+    var x = r
+    while x.i > 0 {
+      roles.heldSubtree[x.i].add(scalars, lowOnly: lowOnly)
+      roles.consumption[x.i].add(unreserved, lowOnly: lowOnly)
+      x = roles.parent[x.i]
+    }
   }
 
   /// Adds the current pass-2 `plan` to a pass-1 offer of the same (framework, role, agent).

@@ -85,14 +85,19 @@ public struct ScalarVector: Sendable, Equatable, Hashable {
   @inlinable
   public static func -= (a: inout ScalarVector, b: ScalarVector) { a.lanes &-= b.lanes }
 
-  /// Adds `other` in kinds 0 to 7 only: equal to `+=` when both vectors are zero in kinds 8
-  /// and up (always so in an engine with at most eight scalar names), at half the work.
+  /// Adds `other`; with `lowOnly`, in kinds 0 to 7 only, which equals `+=` when both
+  /// vectors are zero in kinds 8 and up (always so in an engine with at most eight scalar
+  /// names) at half the work.
   @inlinable @inline(__always)
-  mutating func addLow(_ other: ScalarVector) { lanes.lowHalf &+= other.lanes.lowHalf }
+  mutating func add(_ other: ScalarVector, lowOnly: Bool) {
+    if lowOnly { lanes.lowHalf &+= other.lanes.lowHalf } else { lanes &+= other.lanes }
+  }
 
-  /// Subtracts `other` in kinds 0 to 7 only (see ``addLow(_:)``).
+  /// Subtracts `other`; with `lowOnly`, in kinds 0 to 7 only (see ``add(_:lowOnly:)``).
   @inlinable @inline(__always)
-  mutating func subtractLow(_ other: ScalarVector) { lanes.lowHalf &-= other.lanes.lowHalf }
+  mutating func subtract(_ other: ScalarVector, lowOnly: Bool) {
+    if lowOnly { lanes.lowHalf &-= other.lanes.lowHalf } else { lanes &-= other.lanes }
+  }
 
   /// The element-wise sum.
   @inlinable
